@@ -1,0 +1,51 @@
+# Tandem: `make run` serves the demo, `make test` runs the whole suite. Both set themselves up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test test-unit test-e2e lint format seed clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "Tandem is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@echo ""
+	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+
+# The browser suite runs in its own pytest process: Playwright's sync API keeps an event loop
+# on the main thread, which the async unit tests must not share (PITFALLS.md, "Tests").
+test: install
+	$(MAKE) --no-print-directory test-unit
+	$(MAKE) --no-print-directory test-e2e
+
+test-unit: install
+	$(BIN)/pytest --ignore=tests/e2e
+
+test-e2e: install
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest tests/e2e
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+seed: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+
+clean:
+	rm -rf $(VENV) .pytest_cache staticfiles .pytest-mail .pytest-media

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from profiles.demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_people
+
+
+class Command(BaseCommand):
+    help = "Create the demo data of ARCHITECTURE.md. Idempotent: a re-run changes nothing."
+
+    def handle(self, *args, **options):
+        seed_people()
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in with:"))
+        for person in DEMO_PEOPLE:
+            role = "admin" if person.staff else person.role
+            self.stdout.write(f"  {person.email:<26} {DEMO_PASSWORD}   ({person.name}, {role})")

@@ -1,0 +1,37 @@
+import asyncio
+import logging
+
+from asgiref.sync import sync_to_async
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from config import health
+
+logger = logging.getLogger(__name__)
+
+HEALTH_TIMEOUT_SECONDS = 3
+
+
+def home(request):
+    if request.user.is_authenticated:
+        return render(request, "dashboard.html", {})
+    return render(request, "landing.html")
+
+
+async def healthz(request):
+    """Names and ok/error only: what broke and why goes to the log, never to the response."""
+    checks = {
+        "database": sync_to_async(health.check_database),
+        "cache": sync_to_async(health.check_cache),
+        "channel_layer": health.check_channel_layer,
+    }
+    report = {}
+    for name, check in checks.items():
+        try:
+            await asyncio.wait_for(check(), timeout=HEALTH_TIMEOUT_SECONDS)
+            report[name] = "ok"
+        except Exception:
+            logger.exception("healthz: %s check failed", name)
+            report[name] = "error"
+    status = 200 if all(value == "ok" for value in report.values()) else 503
+    return JsonResponse(report, status=status)
