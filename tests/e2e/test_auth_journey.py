@@ -32,7 +32,7 @@ def test_sign_up_confirm_log_out_and_log_in_again(page, live_url, mail_dir):
     expect(page.get_by_role("heading", name=re.compile("Sam", re.I)).first).to_be_visible()
     assert User.objects.get(email="sam@example.com").role == "freelancer"
 
-    page.get_by_text("Account menu for Sam Rivera").click()
+    page.locator("summary", has_text="Account menu for Sam Rivera").click()
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("link", name="Log in").first).to_be_visible()
 
