@@ -1,9 +1,26 @@
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.core.validators import RegexValidator
-from django.db import models
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
+from django.db import models, transaction
+from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
+
+from profiles.countries import COUNTRIES, COUNTRY_NAMES
+from profiles.timezones import validate_timezone, zone
 
 HANDLE_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{1,28}[a-z0-9])$"
 handle_validator = RegexValidator(
@@ -80,6 +97,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         return f"{self.name} (@{self.handle})"
 
+    def save(self, *args, **kwargs):
+        # Every user has a profile: sign-up, the manager, the admin's add form, factories and
+        # fixtures-through-save all pass here, where a hook in one of them would miss the rest.
+        creating = self._state.adding
+        if not creating:
+            return super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            Profile.objects.using(self._state.db).get_or_create(user=self)
+
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
@@ -103,3 +130,279 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self):
         return self.name
+
+
+# --- Profiles --------------------------------------------------------------------------------
+
+OVERVIEW_MAX_LENGTH = 5000
+TITLE_MAX_LENGTH = 120
+MAX_SKILLS = 15
+MAX_WORK_SAMPLES = 24
+RATE_MAX = 10_000
+
+
+def normalize_skill(name: str) -> str:
+    """The key that makes “ django ”, “Django” and “DJANGO” one skill."""
+    return " ".join((name or "").split()).casefold()
+
+
+class Skill(models.Model):
+    """A skill, shared by every profile that lists it. `name` is how it is shown."""
+
+    name = models.CharField(max_length=50)
+    normalized = models.CharField(max_length=50, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(normalized=""), name="skill_normalized_not_empty")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = " ".join(self.name.split())
+        self.normalized = normalize_skill(self.name)
+        super().save(*args, **kwargs)
+
+
+def default_work_days() -> list[int]:
+    return [0, 1, 2, 3, 4]  # Monday to Friday
+
+
+class Profile(models.Model):
+    """What others see of a user: one per user, made with the user (User.save)."""
+
+    class Availability(models.TextChoices):
+        FULL_TIME = "full_time", "Full-time"
+        PART_TIME = "part_time", "Part-time"
+        NOT_AVAILABLE = "not_available", "Not available"
+
+    class Currency(models.TextChoices):
+        USD = "USD", "US dollar (USD)"
+        EUR = "EUR", "Euro (EUR)"
+        GBP = "GBP", "British pound (GBP)"
+        CAD = "CAD", "Canadian dollar (CAD)"
+        AUD = "AUD", "Australian dollar (AUD)"
+        CHF = "CHF", "Swiss franc (CHF)"
+        INR = "INR", "Indian rupee (INR)"
+        BRL = "BRL", "Brazilian real (BRL)"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="profile"
+    )
+    # Stored names are made by the server (profiles.images); files are served by a view.
+    photo = models.FileField(max_length=200, blank=True)
+    photo_thumb = models.FileField(max_length=200, blank=True)
+    title = models.CharField("title", max_length=TITLE_MAX_LENGTH, blank=True)
+    overview = models.TextField(
+        blank=True,
+        validators=[
+            MaxLengthValidator(
+                OVERVIEW_MAX_LENGTH,
+                f"Keep the overview under {OVERVIEW_MAX_LENGTH:,} characters "
+                "(it has %(show_value)s).",
+            )
+        ],
+    )
+    skills = models.ManyToManyField(
+        Skill, through="ProfileSkill", related_name="profiles", blank=True
+    )
+    hourly_rate = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(0, "A rate can't be below zero."),
+            MaxValueValidator(RATE_MAX, f"Enter a rate of at most {RATE_MAX:,} an hour."),
+        ],
+    )
+    rate_currency = models.CharField(
+        "currency", max_length=3, choices=Currency.choices, default=Currency.USD
+    )
+    availability = models.CharField(max_length=16, choices=Availability.choices, blank=True)
+    timezone = models.CharField(max_length=64, blank=True, validators=[validate_timezone])
+    country = models.CharField(max_length=2, choices=COUNTRIES, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+    # Working hours, wall-clock times in `timezone`; response times count only these.
+    work_start = models.TimeField("working hours start", default=time(9))
+    work_end = models.TimeField("working hours end", default=time(17))
+    work_days = models.JSONField("working days", default=default_work_days)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hourly_rate__isnull=True) | Q(hourly_rate__gte=0),
+                name="profile_rate_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(work_start__lt=F("work_end")), name="profile_work_hours_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Profile of {self.user}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("profiles:detail", args=[self.user.handle])
+
+    def clean(self):
+        super().clean()
+        if self.work_start and self.work_end and self.work_start >= self.work_end:
+            raise ValidationError(
+                {"work_end": "Working hours must end after they start (e.g. 09:00 to 17:00)."}
+            )
+
+    # The role lives on the user (it decides what an account may do); the profile shows it.
+    @property
+    def role(self) -> str:
+        return self.user.role
+
+    def get_role_display(self) -> str:
+        return self.user.get_role_display()
+
+    @property
+    def tzinfo(self) -> ZoneInfo:
+        return zone(self.timezone)
+
+    def local_now(self) -> datetime:
+        return timezone.now().astimezone(self.tzinfo)
+
+    @property
+    def country_name(self) -> str:
+        return COUNTRY_NAMES.get(self.country, "")
+
+    @property
+    def photo_name(self) -> str:
+        return self.photo.name.rsplit("/", 1)[-1] if self.photo else ""
+
+    @property
+    def thumb_name(self) -> str:
+        """The small square for avatars; the full photo until the thumbnail task has run."""
+        target = self.photo_thumb or self.photo
+        return target.name.rsplit("/", 1)[-1] if target else ""
+
+    @property
+    def photo_url(self) -> str:
+        if not self.photo:
+            return ""
+        return reverse("profiles:photo", args=[self.user.handle, self.photo_name])
+
+    @property
+    def thumb_url(self) -> str:
+        if not self.photo:
+            return ""
+        return reverse("profiles:photo", args=[self.user.handle, self.thumb_name])
+
+
+class ProfileSkill(models.Model):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="profile_skills")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="profile_skills")
+    # The order the person listed them in: the first ones are their "top skills".
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "skill"], name="profile_skill_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.skill} on {self.profile_id}"
+
+
+class WorkSample(models.Model):
+    """A portfolio piece: public ones are seen by every signed-in user, private ones by their owner
+    only."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="work_samples")
+    title = models.CharField(max_length=120)
+    description = models.TextField(
+        max_length=2000,
+        validators=[MaxLengthValidator(2000, "Keep the description under 2,000 characters.")],
+    )
+    image = models.FileField(max_length=200, blank=True)
+    image_thumb = models.FileField(max_length=200, blank=True)
+    link = models.URLField(max_length=500, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    is_public = models.BooleanField(
+        "public", default=True, help_text="Private samples are visible to you only."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["profile", "position"], name="worksample_profile_pos")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def image_name(self) -> str:
+        return self.image.name.rsplit("/", 1)[-1] if self.image else ""
+
+    @property
+    def thumb_name(self) -> str:
+        target = self.image_thumb or self.image
+        return target.name.rsplit("/", 1)[-1] if target else ""
+
+
+class ProfileSearchDocument(models.Model):
+    """PostgreSQL only: the weighted full-text vector of a profile (skills A, title B, overview C).
+
+    A narrow table of its own rather than a column on Profile: its migration creates it only on
+    PostgreSQL (SQLite has no tsvector and no GIN), while Profile stays identical everywhere, and
+    ranking reads these small rows instead of the wide profile rows. On PostgreSQL the foreign key
+    is added by the migration with ON DELETE CASCADE, so Django never has to touch this table
+    when a profile is deleted (hence DO_NOTHING, which keeps SQLite from looking for it).
+    Kept up to date by profiles.services through profiles.search.search_documents_refresh().
+    """
+
+    profile = models.OneToOneField(
+        Profile,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="search_document",
+    )
+    vector = SearchVectorField()
+
+    class Meta:
+        indexes = [GinIndex(fields=["vector"], name="profile_search_vector_gin")]
+
+    def __str__(self):
+        return f"Search document of {self.profile_id}"
+
+
+class ResponseTimeRecord(models.Model):
+    """One answer: how long, in the responder's working time, something waited for them."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", "Invitation"
+        MESSAGE = "message", "Message"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="response_time_records"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    started_at = models.DateTimeField()
+    responded_at = models.DateTimeField()
+    business_seconds = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-responded_at"], name="response_user_recent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(responded_at__gte=F("started_at")), name="response_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind} {self.business_seconds}s"

@@ -1,0 +1,15 @@
+"""Celery tasks of profiles: thin wrappers around services, safe to run twice."""
+
+from celery import shared_task
+
+from profiles import services
+
+
+@shared_task
+def profile_photo_thumbnail(user_id: int, photo_name: str) -> None:
+    services.profile_photo_make_thumbnail(user_id=user_id, photo_name=photo_name)
+
+
+@shared_task
+def work_sample_thumbnail(sample_id: int, image_name: str) -> None:
+    services.work_sample_make_thumbnail(sample_id=sample_id, image_name=image_name)
