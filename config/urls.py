@@ -15,4 +15,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("profiles.urls")),
+    path("", include("messaging.urls")),
 ]

@@ -1,4 +1,4 @@
-"""The one websocket per browser tab (ARCHITECTURE.md, "Websocket protocol").
+"""The one websocket per browser tab (ARCHITECTURE.md, "Websocket protocol"; docs/).
 
 The consumer is a thin translator: it parses frames, calls services and turns their answers
 and errors into frames. A bad frame gets an error frame; it never closes a good socket.
@@ -6,9 +6,14 @@ and errors into frames. A bad frame gets an error frame; it never closes a good 
 
 import json
 import logging
+import time
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+
+from messaging import events, selectors, services
+from messaging.payloads import message_payload
 
 logger = logging.getLogger(__name__)
 
@@ -23,23 +28,44 @@ class FrameError(Exception):
         self.echo = echo
 
 
+def _echo(frame: dict) -> dict:
+    return {k: frame[k] for k in ("client_id", "conversation", "message") if k in frame}
+
+
+def _int_field(frame: dict, name: str, *, required=True, default=None) -> int | None:
+    value = frame.get(name, default)
+    if value is None and not required:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise FrameError("invalid", f"'{name}' must be a non-negative integer.", **_echo(frame))
+    return value
+
+
 class LiveConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         self.user = self.scope.get("user")
+        self.subscriptions: set[int] = set()
         # Accept first, then close: a close before accept becomes an HTTP 403 and the browser
         # only sees 1006, never the reason.
         await self.accept()
         if self.user is None or not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        self.user_group = f"user.{self.user.id}"
+        self.user_group = events.user_group(self.user.id)
         await self.channel_layer.group_add(self.user_group, self.channel_name)
+        await database_sync_to_async(services.presence_seen)(user=self.user)
 
     async def disconnect(self, code):
         if getattr(self, "user_group", None):
             await self.channel_layer.group_discard(self.user_group, self.channel_name)
+            await database_sync_to_async(services.presence_seen)(user=self.user)
+        for conversation_id in list(getattr(self, "subscriptions", ())):
+            await self.channel_layer.group_discard(
+                events.conversation_group(conversation_id), self.channel_name
+            )
 
     async def receive(self, text_data=None, bytes_data=None):
+        frame = {}
         try:
             frame = self.parse_frame(text_data, bytes_data)
             handler = self.handlers.get(frame["type"])
@@ -47,20 +73,20 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 raise FrameError("invalid", f"Unknown frame type {frame['type']!r}.")
             await handler(self, frame)
         except FrameError as error:
-            await self.send_json(
-                {"type": "error", "code": error.code, "detail": error.detail, **error.echo}
-            )
+            await self.send_error(error.code, error.detail, **error.echo)
+        except services.MessagingError as error:
+            await self.send_error(error.code, error.detail, **_echo(frame), **error.extra)
         except Exception:
             # A bug must not take the socket down with it: log it, tell the client, go on.
             logger.exception("websocket frame failed for user %s", getattr(self.user, "id", None))
-            await self.send_json(
-                {"type": "error", "code": "server_error", "detail": "Something went wrong."}
-            )
+            await self.send_error("server_error", "Something went wrong.", **_echo(frame))
 
     def parse_frame(self, text_data, bytes_data) -> dict:
         if text_data is None:
             raise FrameError("invalid", "Frames must be JSON text.")
-        if len(text_data.encode()) > settings.WEBSOCKET_MAX_FRAME_BYTES:
+        if len(text_data) > settings.WEBSOCKET_MAX_FRAME_BYTES or (
+            len(text_data.encode()) > settings.WEBSOCKET_MAX_FRAME_BYTES
+        ):
             raise FrameError("too_large", "Frames may be at most 256 KiB.")
         try:
             frame = json.loads(text_data)
@@ -73,9 +99,150 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def send_json(self, payload: dict) -> None:
         await self.send(text_data=json.dumps(payload, separators=(",", ":")))
 
+    async def send_error(self, code: str, detail: str, **extra) -> None:
+        await self.send_json({"type": "error", "code": code, "detail": detail, **extra})
+
+    # --- client frames ------------------------------------------------------------------------
+
     async def handle_ping(self, frame):
         await self.send_json({"type": "pong"})
+        # The page pings every 25 s: reuse it as the presence heartbeat, at most once a minute.
+        now = time.monotonic()
+        if now - getattr(self, "presence_at", 0) > 50:
+            self.presence_at = now
+            await database_sync_to_async(services.presence_seen)(user=self.user)
+
+    async def handle_subscribe(self, frame):
+        conversation_id = _int_field(frame, "conversation")
+        after = _int_field(frame, "after", required=False, default=0)
+        conversation = await database_sync_to_async(selectors.conversation_for)(
+            user=self.user, conversation_id=conversation_id
+        )
+        if conversation is None:
+            raise FrameError("not_found", services.NOT_FOUND, conversation=conversation_id)
+        # Join the group before reading the database: whatever commits in between arrives
+        # twice (merged by id on the client), never zero times. Re-joining also renews the
+        # group's expiry in channels-redis.
+        await self.channel_layer.group_add(
+            events.conversation_group(conversation_id), self.channel_name
+        )
+        self.subscriptions.add(conversation_id)
+        cursor, missed, has_more = await database_sync_to_async(self._catch_up)(conversation, after)
+        await self.send_json(
+            {
+                "type": "subscribed",
+                "conversation": conversation_id,
+                "version": cursor,
+                "missed": missed,
+                "has_more": has_more,
+            }
+        )
+
+    @staticmethod
+    def _catch_up(conversation, after):
+        cursor, messages, has_more = selectors.catch_up(
+            conversation=conversation,
+            after=after,
+            page=settings.MESSAGE_CATCH_UP_PAGE,
+            latest=settings.MESSAGE_PAGE_SIZE,
+        )
+        return cursor, [message_payload(m) for m in messages], has_more
+
+    async def handle_unsubscribe(self, frame):
+        conversation_id = _int_field(frame, "conversation")
+        await self._leave(conversation_id)
+        await self.send_json({"type": "unsubscribed", "conversation": conversation_id})
+
+    async def _leave(self, conversation_id: int) -> None:
+        self.subscriptions.discard(conversation_id)
+        await self.channel_layer.group_discard(
+            events.conversation_group(conversation_id), self.channel_name
+        )
+
+    async def handle_message_send(self, frame):
+        _int_field(frame, "conversation")
+        if "client_id" not in frame:
+            raise FrameError("invalid", "message.send needs a client_id.", **_echo(frame))
+        result = await database_sync_to_async(services.message_send)(
+            conversation_id=frame["conversation"],
+            sender=self.user,
+            body=frame.get("body", ""),
+            client_id=frame["client_id"],
+            attachment_ids=frame.get("attachments") or [],
+            confirm=frame.get("confirm") is True,
+        )
+        if result.warning:
+            await self.send_json(
+                {
+                    "type": "policy.warning",
+                    "client_id": frame["client_id"],
+                    "conversation": frame["conversation"],
+                    "reasons": [{"code": r.code, "text": r.text} for r in result.warning],
+                }
+            )
+            return
+        payload = await database_sync_to_async(message_payload)(result.message)
+        await self.send_json(
+            {"type": "message.ack", "client_id": frame["client_id"], "message": payload}
+        )
+
+    async def handle_message_edit(self, frame):
+        _int_field(frame, "message")
+        result = await database_sync_to_async(services.message_edit)(
+            message_id=frame["message"],
+            by=self.user,
+            body=frame.get("body"),
+            confirm=frame.get("confirm") is True,
+        )
+        if result.warning:
+            await self.send_json(
+                {
+                    "type": "policy.warning",
+                    "message": frame["message"],
+                    "conversation": result.message.conversation_id,
+                    "reasons": [{"code": r.code, "text": r.text} for r in result.warning],
+                }
+            )
+
+    async def handle_message_delete(self, frame):
+        _int_field(frame, "message")
+        await database_sync_to_async(services.message_delete)(
+            message_id=frame["message"], by=self.user
+        )
+
+    async def handle_typing(self, frame):
+        _int_field(frame, "conversation")
+        await database_sync_to_async(services.typing_notify)(
+            conversation_id=frame["conversation"], user=self.user
+        )
+
+    async def handle_read(self, frame):
+        _int_field(frame, "conversation")
+        _int_field(frame, "message")
+        await database_sync_to_async(services.conversation_mark_read)(
+            conversation_id=frame["conversation"], user=self.user, message_id=frame["message"]
+        )
 
     handlers = {
         "ping": handle_ping,
+        "subscribe": handle_subscribe,
+        "unsubscribe": handle_unsubscribe,
+        "message.send": handle_message_send,
+        "message.edit": handle_message_edit,
+        "message.delete": handle_message_delete,
+        "typing": handle_typing,
+        "read": handle_read,
     }
+
+    # --- events from the channel layer (messaging.events.live_event) ----------------------------
+
+    async def live_event(self, event):
+        conversation_id = event.get("conversation")
+        if conversation_id is not None and conversation_id not in self.subscriptions:
+            return
+        if event.get("exclude_user") == self.user.id:
+            return
+        if event.get("frame") == "conversation.removed":
+            removed = json.loads(event["text"])["conversation"]
+            await self._leave(removed)
+        await self.send(text_data=event["text"])

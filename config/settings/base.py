@@ -66,6 +66,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "messaging.context_processors.unread",
             ],
         },
     },
@@ -150,7 +151,6 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "profiles.User"
@@ -230,3 +230,17 @@ LOGGING = {
 
 # Websocket frames larger than this are refused with `too_large` (ARCHITECTURE.md protocol).
 WEBSOCKET_MAX_FRAME_BYTES = 256 * 1024
+
+# --- Messaging (ARCHITECTURE.md protocol; each a setting so load runs and tests can change it)
+MESSAGE_MAX_LENGTH = 10_000
+MESSAGE_EDIT_WINDOW_SECONDS = env.int("MESSAGE_EDIT_WINDOW_SECONDS", default=15 * 60)
+MESSAGE_RATE_LIMIT = env.int("MESSAGE_RATE_LIMIT", default=20)  # sends per period per user
+MESSAGE_RATE_LIMIT_PERIOD = env.int("MESSAGE_RATE_LIMIT_PERIOD", default=10)  # seconds
+MESSAGE_PAGE_SIZE = 50
+MESSAGE_CATCH_UP_PAGE = 200
+MESSAGE_DIGEST_DELAY_MINUTES = env.int("MESSAGE_DIGEST_DELAY_MINUTES", default=10)
+# Absolute links in e-mails.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+CELERY_BEAT_SCHEDULE = {
+    "messaging-send-due-digests": {"task": "messaging.tasks.send_due_digests", "schedule": 60.0},
+}

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from messaging.demo import seed_conversations
 from profiles.demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_people
 
 
@@ -7,7 +8,8 @@ class Command(BaseCommand):
     help = "Create the demo data of ARCHITECTURE.md. Idempotent: a re-run changes nothing."
 
     def handle(self, *args, **options):
-        seed_people()
+        people = seed_people()
+        seed_conversations(people)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in with:"))
         for person in DEMO_PEOPLE:
             role = "admin" if person.staff else person.role

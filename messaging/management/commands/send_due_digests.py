@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from messaging.notifications import send_due_digests
+
+
+class Command(BaseCommand):
+    help = "Send the unread-message e-mails that are due (Celery beat does this every minute)."
+
+    def handle(self, *args, **options):
+        sent = send_due_digests()
+        self.stdout.write(f"Sent {sent} digest e-mail(s).")

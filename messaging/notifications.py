@@ -1,0 +1,195 @@
+"""The one notification service every app uses: a bell entry, a live frame, and e-mail digests
+for messages left unread (ARCHITECTURE.md; issue "Direct messages")."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from messaging import events
+from messaging.models import DigestState, Message, MessagingPreferences, Notification, Participant
+
+UNSUBSCRIBE_SALT = "messaging.unsubscribe"
+
+
+def preferences_for(user) -> MessagingPreferences:
+    preferences, _ = MessagingPreferences.objects.get_or_create(user=user)
+    return preferences
+
+
+def notification_payload(notification: Notification) -> dict:
+    return {
+        "id": notification.pk,
+        "kind": notification.kind,
+        "title": notification.title,
+        "url": notification.url,
+        "created_at": notification.created_at,
+    }
+
+
+@transaction.atomic
+def notify(*, user, kind: str, title: str, url: str = "", body: str = "") -> Notification:
+    """Record a notification and push it to the person's open tabs after commit."""
+    notification = Notification.objects.create(
+        user=user, kind=kind, title=title[:200], url=url, body=body
+    )
+    events.publish_on_commit(
+        events.user_group(user.pk),
+        events.live_event(
+            {"type": "notification", "notification": notification_payload(notification)}
+        ),
+    )
+    return notification
+
+
+def notification_mark_read(*, user, notification_id) -> int:
+    return Notification.objects.filter(user=user, pk=notification_id, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notification_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def unread_notification_count(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+# --- E-mail digests ---------------------------------------------------------------------------
+
+
+def schedule_digests(*, message: Message) -> None:
+    """After a message is stored: each other member with digests on gets one due, if not yet.
+
+    A digest already due is left alone, so a burst of messages makes one e-mail, not many.
+    """
+    others = Participant.objects.filter(conversation_id=message.conversation_id).exclude(
+        user_id=message.sender_id
+    )
+    now = timezone.now()
+    for participant in others.select_related("user", "user__messaging_preferences"):
+        preferences = getattr(participant.user, "messaging_preferences", None)
+        if participant.muted or (preferences and not preferences.email_digests):
+            continue
+        delay = (
+            preferences.email_delay_minutes
+            if preferences
+            else settings.MESSAGE_DIGEST_DELAY_MINUTES
+        )
+        state, _ = DigestState.objects.get_or_create(participant=participant)
+        if state.due_at is None:
+            state.due_at = now + timedelta(minutes=delay)
+            state.save(update_fields=["due_at"])
+            transaction.on_commit(
+                lambda pk=state.pk, seconds=delay * 60: _queue_digest(pk, seconds)
+            )
+
+
+def _queue_digest(state_id: int, seconds: int) -> None:
+    from messaging.tasks import send_digest
+
+    send_digest.apply_async(args=[state_id], countdown=seconds)
+
+
+def send_due_digests(*, now=None) -> int:
+    """Send every digest that is due (beat runs this; so can `manage.py send_due_digests`)."""
+    now = now or timezone.now()
+    due = DigestState.objects.filter(due_at__lte=now).values_list("pk", flat=True)
+    return sum(1 for state_id in list(due) if send_digest_if_due(state_id=state_id, now=now))
+
+
+def send_digest_if_due(*, state_id: int, now=None) -> bool:
+    """Send one conversation's unread messages to one person, once.
+
+    Idempotent: the row is locked and the covered messages recorded in the same transaction
+    as the decision, so a retried or duplicated task finds nothing left to send.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        state = (
+            DigestState.objects.select_for_update()
+            .select_related("participant__user", "participant__conversation")
+            .filter(pk=state_id)
+            .first()
+        )
+        if state is None or state.due_at is None or state.due_at > now:
+            return False
+        participant = state.participant
+        since = max(participant.last_read_seq, state.emailed_through_seq)
+        unread = list(
+            Message.objects.filter(
+                conversation_id=participant.conversation_id,
+                seq__gt=since,
+                kind=Message.Kind.USER,
+                deleted_at__isnull=True,
+            )
+            .exclude(sender_id=participant.user_id)
+            .select_related("sender")
+            .order_by("seq")
+        )
+        state.due_at = None
+        if unread:
+            state.emailed_through_seq = unread[-1].seq
+        state.save(update_fields=["due_at", "emailed_through_seq"])
+        if not unread:
+            return False
+        user = participant.user
+        # Sent inside the transaction: if sending fails the row rolls back and a retry sends it;
+        # if it succeeds and the commit fails, the person may get the same e-mail twice, which
+        # is better than none.
+        _send_digest_email(user=user, conversation=participant.conversation, messages=unread)
+        return True
+
+
+def _send_digest_email(*, user, conversation, messages) -> None:
+    senders = sorted({m.sender.name for m in messages})
+    plural = "s" if len(messages) != 1 else ""
+    subject = f"{len(messages)} unread message{plural} from {', '.join(senders)}"
+    context = {
+        "user": user,
+        "messages": messages[-10:],
+        "more": max(0, len(messages) - 10),
+        "thread_url": settings.SITE_URL + reverse("messaging:thread", args=[conversation.pk]),
+        "unsubscribe_url": settings.SITE_URL
+        + reverse("messaging:unsubscribe", args=[unsubscribe_token(user)]),
+        "settings_url": settings.SITE_URL + reverse("messaging:preferences"),
+    }
+    send_mail(
+        subject=subject,
+        message=render_to_string("messaging/email/digest.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+        html_message=render_to_string("messaging/email/digest.html", context),
+    )
+
+
+def unsubscribe_token(user) -> str:
+    return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe(*, token: str):
+    """Turn e-mail digests off for the person a signed token names; None if it is not valid."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    preferences = MessagingPreferences.objects.filter(user_id=data.get("u")).first()
+    if preferences is None:
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.filter(pk=data.get("u")).first()
+        if user is None:
+            return None
+        preferences = preferences_for(user)
+    preferences.email_digests = False
+    preferences.save(update_fields=["email_digests"])
+    DigestState.objects.filter(participant__user_id=preferences.user_id).update(due_at=None)
+    return preferences.user

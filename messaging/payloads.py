@@ -1,0 +1,45 @@
+"""The JSON shapes of the websocket protocol (ARCHITECTURE.md, MESSAGE and USER)."""
+
+from django.urls import reverse
+
+
+def user_payload(user) -> dict | None:
+    if user is None:
+        return None
+    return {"id": user.id, "name": user.name, "handle": user.handle}
+
+
+def attachment_payload(attachment) -> dict:
+    return {
+        "id": attachment.id,
+        "name": attachment.name,
+        "size": attachment.size,
+        "content_type": attachment.content_type,
+        "url": reverse(
+            "messaging:attachment",
+            kwargs={"conversation_id": attachment.conversation_id, "attachment_id": attachment.id},
+        ),
+    }
+
+
+def message_payload(message) -> dict:
+    """Expects `sender` selected and `attachments` prefetched (selectors.with_payload_relations)."""
+    deleted = message.deleted_at is not None
+    return {
+        "id": message.id,
+        "conversation": message.conversation_id,
+        "seq": message.seq,
+        "version": message.version,
+        "kind": message.kind,
+        "sender": user_payload(message.sender) if message.kind == "user" else None,
+        "body": "" if deleted else message.body,
+        "created_at": message.created_at.isoformat().replace("+00:00", "Z"),
+        "edited_at": message.edited_at.isoformat().replace("+00:00", "Z")
+        if message.edited_at
+        else None,
+        "deleted": deleted,
+        "client_id": str(message.client_id) if message.client_id else None,
+        "attachments": []
+        if deleted
+        else [attachment_payload(a) for a in message.attachments.all()],
+    }

@@ -1,0 +1,250 @@
+"""Reads. Everything is reached through the user's own memberships, so a conversation that is
+not theirs is simply not found (and answers exactly like one that does not exist)."""
+
+from django.conf import settings
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from messaging.models import (
+    Attachment,
+    Conversation,
+    Message,
+    MessagingPreferences,
+    Participant,
+)
+from messaging.payloads import message_payload, user_payload
+
+
+def with_payload_relations(messages: QuerySet) -> QuerySet:
+    return messages.select_related("sender").prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
+    )
+
+
+def conversation_for(*, user, conversation_id) -> Conversation | None:
+    try:
+        conversation_id = int(conversation_id)
+    except (TypeError, ValueError):
+        return None
+    return Conversation.objects.filter(pk=conversation_id, participants__user=user).first()
+
+
+def participant_for(*, user, conversation_id) -> Participant | None:
+    try:
+        conversation_id = int(conversation_id)
+    except (TypeError, ValueError):
+        return None
+    return (
+        Participant.objects.select_related("conversation")
+        .filter(conversation_id=conversation_id, user=user)
+        .first()
+    )
+
+
+def unread_subquery(
+    user_ref="user_id", seq_ref="last_read_seq", conversation_ref="conversation_id"
+):
+    """Messages from others, not deleted, after the participant's read position."""
+    return Coalesce(
+        Subquery(
+            Message.objects.filter(
+                conversation_id=OuterRef(conversation_ref),
+                seq__gt=OuterRef(seq_ref),
+                kind=Message.Kind.USER,
+                deleted_at__isnull=True,
+            )
+            .exclude(sender_id=OuterRef(user_ref))
+            .order_by()
+            .values("conversation_id")
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def unread_counts(*, conversation_id: int) -> dict[int, int]:
+    """Unread messages per participant of one conversation, in one query."""
+    rows = (
+        Participant.objects.filter(conversation_id=conversation_id)
+        .annotate(unread=unread_subquery())
+        .values_list("user_id", "unread")
+    )
+    return dict(rows)
+
+
+def unread_total(*, user) -> int:
+    return sum(unread_by_conversation(user=user).values())
+
+
+def catch_up(*, conversation: Conversation, after: int, page: int = 200, latest: int = 50):
+    """(cursor, messages, has_more) for a subscribe frame (ARCHITECTURE.md protocol).
+
+    The conversation's version is read first: anything committed after that read reaches the
+    socket through its group (joined before this call) or the next catch-up, never neither.
+    """
+    current = Conversation.objects.values_list("version", flat=True).get(pk=conversation.pk)
+    messages = with_payload_relations(Message.objects.filter(conversation=conversation))
+    if not after:
+        recent = list(messages.order_by("-seq")[:latest])
+        recent.reverse()
+        return current, recent, False
+    changed = list(
+        messages.filter(version__gt=after, version__lte=current).order_by("version")[: page + 1]
+    )
+    has_more = len(changed) > page
+    changed = changed[:page]
+    cursor = changed[-1].version if has_more else current
+    return cursor, changed, has_more
+
+
+def messages_before(*, conversation: Conversation, before_seq: int, limit: int = 50):
+    """Older history for infinite scroll upward, oldest first."""
+    older = list(
+        with_payload_relations(
+            Message.objects.filter(conversation=conversation, seq__lt=before_seq)
+        ).order_by("-seq")[:limit]
+    )
+    older.reverse()
+    return older
+
+
+def inbox_for(*, user, include_archived=False) -> QuerySet:
+    """The user's conversations, latest activity first, with unread counts and the last line."""
+    participations = Participant.objects.filter(user=user)
+    if not include_archived:
+        participations = participations.filter(archived=False)
+    return (
+        participations.select_related(
+            "conversation",
+            "conversation__last_message",
+            "conversation__last_message__sender",
+            "conversation__user_low",
+            "conversation__user_high",
+        )
+        .annotate(unread=unread_subquery())
+        .order_by(Coalesce("conversation__last_message_at", "conversation__created_at").desc())
+    )
+
+
+def search_messages(*, user, query: str, limit: int = 50) -> QuerySet:
+    query = (query or "").strip()
+    if not query:
+        return Message.objects.none()
+    member_of = Participant.objects.filter(user=user).values("conversation_id")
+    return (
+        Message.objects.filter(
+            conversation_id__in=member_of, deleted_at__isnull=True, kind=Message.Kind.USER
+        )
+        .filter(Q(body__icontains=query))
+        .select_related("sender", "conversation")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def _other_member(participant: Participant, user):
+    conversation = participant.conversation
+    if conversation.kind != Conversation.Kind.DIRECT:
+        return None
+    return conversation.user_high if conversation.user_low_id == user.pk else conversation.user_low
+
+
+def inbox_cards(*, user) -> list[dict]:
+    """What the inbox list shows per conversation, in a constant number of queries."""
+    cards = []
+    for participant in inbox_for(user=user):
+        conversation = participant.conversation
+        other = _other_member(participant, user)
+        last = conversation.last_message
+        if last is None:
+            preview = "No messages yet"
+        elif last.deleted_at:
+            preview = "Message deleted"
+        elif last.kind == Message.Kind.SYSTEM:
+            preview = last.body
+        else:
+            mine = last.sender_id == user.pk
+            preview = ("You: " if mine else "") + (last.body or "Sent an attachment")
+        cards.append(
+            {
+                "id": conversation.pk,
+                "kind": conversation.kind,
+                "title": other.name if other else (conversation.title or str(conversation)),
+                "other": other,
+                "preview": preview[:140],
+                "at": conversation.last_message_at or conversation.created_at,
+                "unread": participant.unread,
+            }
+        )
+    return cards
+
+
+def thread_context(*, conversation: Conversation, user) -> dict:
+    """Everything the thread page needs to render at once and then go live."""
+    participants = list(
+        Participant.objects.filter(conversation=conversation).select_related(
+            "user", "last_read_message"
+        )
+    )
+    me = next(p for p in participants if p.user_id == user.pk)
+    others = [p for p in participants if p.user_id != user.pk]
+    version, latest, _ = catch_up(conversation=conversation, after=0)
+    return {
+        "conversation": conversation,
+        "title": others[0].user.name
+        if conversation.kind == Conversation.Kind.DIRECT and others
+        else (conversation.title or str(conversation)),
+        "other": others[0].user
+        if conversation.kind == Conversation.Kind.DIRECT and others
+        else None,
+        "members": [p.user for p in participants],
+        "presence": presence_of(user=others[0].user)
+        if conversation.kind == Conversation.Kind.DIRECT and others
+        else None,
+        "thread_data": {
+            "conversation": conversation.pk,
+            "version": version,
+            "me": user_payload(user),
+            "messages": [message_payload(m) for m in latest],
+            "has_older": bool(latest) and latest[0].seq > 1,
+            "read_only": conversation.read_only,
+            "edit_window_seconds": settings.MESSAGE_EDIT_WINDOW_SECONDS,
+            # The viewer's own timezone once they have set one, else the browser's.
+            "timezone": None
+            if timezone.get_current_timezone_name() == "UTC"
+            else timezone.get_current_timezone_name(),
+            "my_last_read_seq": me.last_read_seq,
+            "read_by": [
+                {
+                    "user": user_payload(p.user),
+                    "message": p.last_read_message_id,
+                    "seq": p.last_read_seq,
+                }
+                for p in others
+            ],
+        },
+    }
+
+
+def unread_by_conversation(*, user) -> dict[int, int]:
+    rows = (
+        Participant.objects.filter(user=user, archived=False)
+        .annotate(unread=unread_subquery())
+        .filter(unread__gt=0)
+        .values_list("conversation_id", "unread")
+    )
+    return dict(rows)
+
+
+PRESENCE_ONLINE_SECONDS = 60
+
+
+def presence_of(*, user) -> dict | None:
+    """{"online": bool, "last_seen_at": datetime}, or None when the person does not share it."""
+    preferences = MessagingPreferences.objects.filter(user=user).first()
+    if preferences is None or not preferences.share_presence or preferences.last_seen_at is None:
+        return None
+    age = (timezone.now() - preferences.last_seen_at).total_seconds()
+    return {"online": age < PRESENCE_ONLINE_SECONDS, "last_seen_at": preferences.last_seen_at}

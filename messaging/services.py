@@ -1,0 +1,622 @@
+"""Writes for conversations and messages. Views, the consumer, tasks and other apps call these.
+
+Every change in a conversation locks its row, bumps its version and stamps the changed
+message, then publishes after commit (ARCHITECTURE.md, "Real time").
+"""
+
+import hashlib
+import math
+import mimetypes
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from messaging import events, notifications
+from messaging.conduct import Reason, check_message
+from messaging.models import (
+    Attachment,
+    Block,
+    Conversation,
+    Message,
+    MessageRevision,
+    MessagingPreferences,
+    Participant,
+    PolicyFlag,
+    Report,
+)
+from messaging.payloads import message_payload, user_payload
+from messaging.selectors import unread_counts, with_payload_relations
+
+
+class MessagingError(Exception):
+    code = "invalid"
+
+    def __init__(self, detail: str, **extra):
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+
+class Invalid(MessagingError):
+    code = "invalid"
+
+
+class NotFound(MessagingError):
+    code = "not_found"
+
+
+class Forbidden(MessagingError):
+    code = "forbidden"
+
+
+class TooLarge(MessagingError):
+    code = "too_large"
+
+
+class RateLimited(MessagingError):
+    code = "rate_limited"
+
+    def __init__(self, detail: str, *, retry_after: int):
+        super().__init__(detail, retry_after=retry_after)
+        self.retry_after = retry_after
+
+
+NOT_FOUND = "No such conversation."
+
+
+@dataclass
+class SendResult:
+    message: Message | None = None
+    created: bool = False
+    warning: list[Reason] = field(default_factory=list)
+
+
+# --- Conversations --------------------------------------------------------------------------
+
+
+def conversation_open_direct(*, user, other) -> Conversation:
+    """The one direct conversation between two people, made on first use."""
+    if user.pk == other.pk:
+        raise Invalid("You cannot start a conversation with yourself.")
+    if not other.is_active:
+        raise NotFound("No such person.")
+    _check_not_blocked(user, other)
+    low, high = sorted([user, other], key=lambda u: u.pk)
+    existing = Conversation.objects.filter(
+        kind=Conversation.Kind.DIRECT, user_low=low, user_high=high
+    )
+    conversation = existing.first()
+    if conversation:
+        return conversation
+    try:
+        with transaction.atomic():
+            conversation = Conversation.objects.create(
+                kind=Conversation.Kind.DIRECT, user_low=low, user_high=high
+            )
+            Participant.objects.bulk_create(
+                [Participant(conversation=conversation, user=u) for u in (low, high)]
+            )
+    except IntegrityError:
+        # The other person opened it at the same moment: theirs is ours.
+        return existing.get()
+    return conversation
+
+
+@transaction.atomic
+def conversation_create(*, kind: str, title: str, members) -> Conversation:
+    """A group conversation for a workroom or a dispute (their apps own who is in it)."""
+    if kind == Conversation.Kind.DIRECT:
+        raise Invalid("Use conversation_open_direct for direct conversations.")
+    conversation = Conversation.objects.create(kind=kind, title=title)
+    Participant.objects.bulk_create(
+        [
+            Participant(conversation=conversation, user=u)
+            for u in {m.pk: m for m in members}.values()
+        ]
+    )
+    return conversation
+
+
+@transaction.atomic
+def participant_add(*, conversation: Conversation, user) -> Participant:
+    participant, _ = Participant.objects.get_or_create(conversation=conversation, user=user)
+    return participant
+
+
+@transaction.atomic
+def participant_remove(*, conversation: Conversation, user) -> None:
+    """Remove a member; their open sockets leave the conversation at once."""
+    deleted, _ = Participant.objects.filter(conversation=conversation, user=user).delete()
+    if deleted:
+        frame = {"type": "conversation.removed", "conversation": conversation.pk}
+        events.publish_on_commit(events.user_group(user.pk), events.live_event(frame))
+
+
+@transaction.atomic
+def conversation_set_read_only(*, conversation: Conversation, read_only: bool) -> None:
+    Conversation.objects.filter(pk=conversation.pk).update(read_only=read_only)
+
+
+# --- Sending ----------------------------------------------------------------------------------
+
+
+def _check_body(body, *, allow_empty=False) -> str:
+    if not isinstance(body, str):
+        raise Invalid("The message body must be text.")
+    if len(body) > settings.MESSAGE_MAX_LENGTH:
+        raise TooLarge(f"Messages may be at most {settings.MESSAGE_MAX_LENGTH:,} characters.")
+    if not body.strip() and not allow_empty:
+        raise Invalid("Write something before sending.")
+    return body.strip()
+
+
+def _parse_client_id(client_id) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(client_id))
+    except (TypeError, ValueError):
+        raise Invalid("client_id must be a UUID.") from None
+
+
+def _take_send_token(user) -> None:
+    """At most MESSAGE_RATE_LIMIT sends per period per user, counted in the shared cache (so the
+    limit holds across processes). The window opens at the first send after a quiet period."""
+    period, limit = settings.MESSAGE_RATE_LIMIT_PERIOD, settings.MESSAGE_RATE_LIMIT
+    now = time.time()
+    opened_key, count_key = f"ratelimit:send:{user.pk}:opened", f"ratelimit:send:{user.pk}:count"
+    if cache.add(opened_key, now, timeout=period):
+        cache.set(count_key, 0, timeout=period)
+    try:
+        count = cache.incr(count_key)
+    except ValueError:  # the window closed between the two calls: this send opens a new one
+        cache.set(opened_key, now, timeout=period)
+        cache.set(count_key, 1, timeout=period)
+        count = 1
+    if count > limit:
+        opened = cache.get(opened_key, now)
+        retry_after = max(1, math.ceil(opened + period - now))
+        raise RateLimited("You are sending too fast; wait a moment.", retry_after=retry_after)
+
+
+def _stored_send(sender, client_id) -> Message | None:
+    return with_payload_relations(
+        Message.objects.filter(sender=sender, client_id=client_id)
+    ).first()
+
+
+def message_send(
+    *,
+    conversation_id,
+    sender,
+    body,
+    client_id,
+    attachment_ids=(),
+    confirm: bool = False,
+    rate_limited: bool = True,
+) -> SendResult:
+    """Store a message once per (sender, client_id) and publish it after commit.
+
+    A body the conduct check flags is not stored unless the sender confirms; then it is
+    stored, marked and queued for admin review. `rate_limited=False` is for the platform's
+    own sends on a person's behalf (an accepted invitation's note, demo data), never for frames.
+    """
+    client_id = _parse_client_id(client_id)
+    stored = _stored_send(sender, client_id)
+    if stored is not None:
+        if stored.conversation_id != _as_int(conversation_id):
+            raise Invalid("This client_id was already used for another conversation.")
+        return SendResult(message=stored, created=False)
+
+    attachment_ids = _parse_ids(attachment_ids)
+    body = _check_body(body, allow_empty=bool(attachment_ids))
+    participant = _participant_or_404(sender, conversation_id)
+    conversation = participant.conversation
+    if conversation.read_only:
+        raise Forbidden("This conversation is closed: it can be read but not written to.")
+    if conversation.kind == Conversation.Kind.DIRECT:
+        other_id = (
+            conversation.user_high_id
+            if conversation.user_low_id == sender.pk
+            else conversation.user_low_id
+        )
+        if Block.objects.filter(
+            Q(blocker=sender, blocked_id=other_id) | Q(blocker_id=other_id, blocked=sender)
+        ).exists():
+            raise Forbidden(
+                "You can't send messages in this conversation: one of you blocked the other."
+            )
+    if rate_limited:
+        _take_send_token(sender)
+    reasons = check_message(body) if body else []
+    if reasons and not confirm:
+        return SendResult(warning=reasons)
+
+    try:
+        message = _store_message(
+            conversation_id=participant.conversation_id,
+            sender=sender,
+            body=body,
+            client_id=client_id,
+            attachment_ids=attachment_ids,
+            reasons=reasons,
+        )
+    except IntegrityError:
+        # Two tabs retried the same send at once: the other one stored it.
+        stored = _stored_send(sender, client_id)
+        if stored is None:
+            raise
+        return SendResult(message=stored, created=False)
+    return SendResult(message=message, created=True)
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _parse_ids(ids) -> list[int]:
+    if ids in (None, ""):
+        return []
+    if not isinstance(ids, list | tuple) or not all(isinstance(i, int) for i in ids):
+        raise Invalid("attachments must be a list of attachment ids.")
+    if len(ids) > 10:
+        raise Invalid("At most 10 attachments per message.")
+    return list(dict.fromkeys(ids))
+
+
+def _participant_or_404(user, conversation_id) -> Participant:
+    conversation_id = _as_int(conversation_id)
+    participant = (
+        Participant.objects.select_related("conversation")
+        .filter(conversation_id=conversation_id, user=user)
+        .first()
+        if conversation_id
+        else None
+    )
+    if participant is None:
+        raise NotFound(NOT_FOUND)
+    return participant
+
+
+@transaction.atomic
+def _store_message(*, conversation_id, sender, body, client_id, attachment_ids, reasons) -> Message:
+    conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+    attachments = list(
+        Attachment.objects.select_for_update().filter(
+            pk__in=attachment_ids, conversation=conversation, uploader=sender, message__isnull=True
+        )
+    )
+    if len(attachments) != len(attachment_ids):
+        raise NotFound("An attachment was not found; upload it again.")
+    message = _append(conversation, sender=sender, body=body, client_id=client_id)
+    if attachments:
+        Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(message=message)
+    # Your own message is read by you.
+    Participant.objects.filter(conversation=conversation, user=sender).update(
+        last_read_seq=message.seq, last_read_message=message
+    )
+    if reasons:
+        message.flagged = True
+        message.save(update_fields=["flagged"])
+        PolicyFlag.objects.create(
+            message=message,
+            sender=sender,
+            reasons=[{"code": r.code, "text": r.text} for r in reasons],
+        )
+    message = with_payload_relations(Message.objects.filter(pk=message.pk)).get()
+    _publish_message(message, frame_type="message.new")
+    notifications.schedule_digests(message=message)
+    return message
+
+
+def _append(conversation: Conversation, *, sender, body, client_id=None, kind=Message.Kind.USER):
+    """Add a message to a locked conversation: next seq, next version."""
+    conversation.version += 1
+    conversation.last_seq += 1
+    message = Message.objects.create(
+        conversation=conversation,
+        seq=conversation.last_seq,
+        version=conversation.version,
+        kind=kind,
+        sender=sender,
+        body=body,
+        client_id=client_id,
+    )
+    conversation.last_message = message
+    conversation.last_message_at = message.created_at
+    conversation.save(update_fields=["version", "last_seq", "last_message", "last_message_at"])
+    return message
+
+
+@transaction.atomic
+def message_post_system(*, conversation: Conversation, body: str) -> Message:
+    """A compact system line ("Sam shared design.pdf"), part of the conversation's story."""
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    message = _append(conversation, sender=None, body=body, kind=Message.Kind.SYSTEM)
+    message = with_payload_relations(Message.objects.filter(pk=message.pk)).get()
+    _publish_message(message, frame_type="message.new")
+    return message
+
+
+def _publish_message(message: Message, *, frame_type: str) -> None:
+    payload = message_payload(message)
+    conversation_id = message.conversation_id
+    events.publish_on_commit(
+        events.conversation_group(conversation_id),
+        events.live_event(
+            {"type": frame_type, "conversation": conversation_id, "message": payload},
+            conversation=conversation_id,
+        ),
+    )
+    transaction.on_commit(lambda: _publish_conversation_updated(conversation_id))
+
+
+def _publish_conversation_updated(conversation_id: int) -> None:
+    """Each member's unread count and last line, for inboxes, badges and the tab title."""
+    conversation = Conversation.objects.filter(pk=conversation_id).first()
+    if conversation is None:
+        return
+    last = None
+    if conversation.last_message_id:
+        last = message_payload(
+            with_payload_relations(Message.objects.filter(pk=conversation.last_message_id)).get()
+        )
+    for user_id, unread in unread_counts(conversation_id=conversation_id).items():
+        frame = {
+            "type": "conversation.updated",
+            "conversation": conversation_id,
+            "unread": unread,
+            "last_message": last,
+        }
+        events.publish_now(events.user_group(user_id), events.live_event(frame))
+
+
+# --- Editing and deleting ------------------------------------------------------------------
+
+
+def _own_message_in_window(*, message_id, by) -> Message:
+    message_id = _as_int(message_id)
+    message = (
+        Message.objects.select_related("conversation")
+        .filter(pk=message_id, conversation__participants__user=by)
+        .first()
+        if message_id
+        else None
+    )
+    if message is None:
+        raise NotFound("No such message.")
+    if message.sender_id != by.pk or message.kind != Message.Kind.USER:
+        raise Forbidden("You can only change your own messages.")
+    if message.deleted_at is not None:
+        raise Forbidden("This message was deleted.")
+    if message.conversation.read_only:
+        raise Forbidden("This conversation is closed: it can be read but not written to.")
+    window = timedelta(seconds=settings.MESSAGE_EDIT_WINDOW_SECONDS)
+    if timezone.now() - message.created_at > window:
+        minutes = settings.MESSAGE_EDIT_WINDOW_SECONDS // 60
+        raise Forbidden(f"Messages can be changed for {minutes} minutes after sending.")
+    return message
+
+
+def message_edit(*, message_id, by, body, confirm: bool = False) -> SendResult:
+    body = _check_body(body)
+    message = _own_message_in_window(message_id=message_id, by=by)
+    reasons = check_message(body)
+    if reasons and not confirm:
+        return SendResult(message=message, warning=reasons)
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
+        message = Message.objects.select_for_update().get(pk=message.pk)
+        if message.deleted_at is not None:
+            raise Forbidden("This message was deleted.")
+        if body == message.body:
+            return SendResult(
+                message=with_payload_relations(Message.objects.filter(pk=message.pk)).get()
+            )
+        MessageRevision.objects.create(
+            message=message, action=MessageRevision.Action.EDIT, body=message.body
+        )
+        conversation.version += 1
+        conversation.save(update_fields=["version"])
+        message.body = body
+        message.edited_at = timezone.now()
+        message.version = conversation.version
+        update = ["body", "edited_at", "version"]
+        if reasons:
+            message.flagged = True
+            update.append("flagged")
+            PolicyFlag.objects.update_or_create(
+                message=message,
+                defaults={
+                    "sender": by,
+                    "reasons": [{"code": r.code, "text": r.text} for r in reasons],
+                    "reviewed_at": None,
+                },
+            )
+        message.save(update_fields=update)
+        message = with_payload_relations(Message.objects.filter(pk=message.pk)).get()
+        _publish_message(message, frame_type="message.updated")
+    return SendResult(message=message, created=False)
+
+
+@transaction.atomic
+def message_delete(*, message_id, by) -> Message:
+    message = _own_message_in_window(message_id=message_id, by=by)
+    conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.deleted_at is not None:
+        raise Forbidden("This message was deleted.")
+    MessageRevision.objects.create(
+        message=message, action=MessageRevision.Action.DELETE, body=message.body
+    )
+    conversation.version += 1
+    conversation.save(update_fields=["version"])
+    message.deleted_at = timezone.now()
+    message.version = conversation.version
+    # The body stays in the row and in the revision: hidden from members, kept for disputes.
+    message.save(update_fields=["deleted_at", "version"])
+    message = with_payload_relations(Message.objects.filter(pk=message.pk)).get()
+    _publish_message(message, frame_type="message.updated")
+    return message
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def conversation_mark_read(*, conversation_id, user, message_id):
+    """Move the user's read position forward to a message; never backward.
+
+    Others are told only if the reader shares read receipts.
+    """
+    participant = _participant_or_404(user, conversation_id)
+    message_id = _as_int(message_id)
+    message = (
+        Message.objects.filter(pk=message_id, conversation_id=participant.conversation_id).first()
+        if message_id
+        else None
+    )
+    if message is None:
+        raise NotFound("No such message.")
+    moved = Participant.objects.filter(pk=participant.pk, last_read_seq__lt=message.seq).update(
+        last_read_seq=message.seq, last_read_message=message
+    )
+    if moved:
+        conversation_id = participant.conversation_id
+        if notifications.preferences_for(user).share_read_receipts:
+            frame = {
+                "type": "read",
+                "conversation": conversation_id,
+                "user": user_payload(user),
+                "message": message.pk,
+            }
+            events.publish_on_commit(
+                events.conversation_group(conversation_id),
+                events.live_event(frame, conversation=conversation_id, exclude_user=user.pk),
+            )
+        transaction.on_commit(lambda: _publish_conversation_updated(conversation_id))
+    return message
+
+
+def typing_notify(*, conversation_id, user) -> None:
+    participant = _participant_or_404(user, conversation_id)
+    if not notifications.preferences_for(user).share_typing:
+        return
+    frame = {
+        "type": "typing",
+        "conversation": participant.conversation_id,
+        "user": user_payload(user),
+    }
+    events.publish_now(
+        events.conversation_group(participant.conversation_id),
+        events.live_event(frame, conversation=participant.conversation_id, exclude_user=user.pk),
+    )
+
+
+# --- Attachments -----------------------------------------------------------------------------
+
+ATTACHMENT_MAX_NAME = 200
+
+
+def _content_type_for(name: str) -> str:
+    guessed, _ = mimetypes.guess_type(name)
+    return guessed or "application/octet-stream"
+
+
+@transaction.atomic
+def attachment_upload(*, conversation_id, uploader, uploaded_file) -> Attachment:
+    """Store a private file for a message the uploader is about to send."""
+    participant = _participant_or_404(uploader, conversation_id)
+    if participant.conversation.read_only:
+        raise Forbidden("This conversation is closed: it can be read but not written to.")
+    if uploaded_file.size > settings.FILE_UPLOAD_MAX_SIZE:
+        raise TooLarge(_too_large_text())
+    if uploaded_file.size == 0:
+        raise Invalid("This file is empty.")
+    name = os.path.basename(uploaded_file.name or "file").strip()[-ATTACHMENT_MAX_NAME:] or "file"
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    attachment = Attachment(
+        conversation=participant.conversation,
+        uploader=uploader,
+        name=name,
+        size=uploaded_file.size,
+        content_type=_content_type_for(name),
+        sha256=digest.hexdigest(),
+    )
+    attachment.file.save(name, uploaded_file, save=False)
+    attachment.save()
+    return attachment
+
+
+def _too_large_text() -> str:
+    mib = settings.FILE_UPLOAD_MAX_SIZE / (1024 * 1024)
+    return f"Files may be at most {mib:g} MiB."
+
+
+# --- Safety: blocks and reports ---------------------------------------------------------------
+
+
+def is_blocked_between(user_a, user_b) -> bool:
+    return Block.objects.filter(
+        Q(blocker=user_a, blocked=user_b) | Q(blocker=user_b, blocked=user_a)
+    ).exists()
+
+
+def _check_not_blocked(user, other) -> None:
+    if Block.objects.filter(blocker=user, blocked=other).exists():
+        raise Forbidden(f"You blocked {other.name}. Unblock them to send messages.")
+    if Block.objects.filter(blocker=other, blocked=user).exists():
+        raise Forbidden("You can't send messages to this person.")
+
+
+@transaction.atomic
+def user_block(*, blocker, blocked) -> Block:
+    if blocker.pk == blocked.pk:
+        raise Invalid("You cannot block yourself.")
+    block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    return block
+
+
+@transaction.atomic
+def user_unblock(*, blocker, blocked) -> None:
+    Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+
+
+@transaction.atomic
+def report_create(
+    *, reporter, reported_user, reason: str, details: str = "", message=None
+) -> Report:
+    if reporter.pk == reported_user.pk:
+        raise Invalid("You cannot report yourself.")
+    report = Report(
+        reporter=reporter,
+        reported_user=reported_user,
+        message=message,
+        reason=reason,
+        details=details,
+    )
+    report.full_clean()
+    report.save()
+    return report
+
+
+# --- Presence ------------------------------------------------------------------------------------
+
+
+def presence_seen(*, user) -> None:
+    """Called by the socket on connect, heartbeat and disconnect."""
+    MessagingPreferences.objects.update_or_create(
+        user=user, defaults={"last_seen_at": timezone.now()}
+    )

@@ -1,0 +1,259 @@
+"""Pages and HTTP endpoints of messaging. Thin: parse, call a service or selector, render."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_POST
+
+from messaging import notifications, selectors, services
+from messaging.forms import PreferencesForm, ReportForm
+from messaging.models import Attachment, Block, Message
+from messaging.payloads import attachment_payload, message_payload
+from messaging.uploads import install_capped_handler
+
+
+def _conversation_or_404(user, conversation_id):
+    conversation = selectors.conversation_for(user=user, conversation_id=conversation_id)
+    if conversation is None:
+        raise Http404("No such conversation.")
+    return conversation
+
+
+@login_required
+@require_GET
+def inbox(request):
+    conversations = selectors.inbox_cards(user=request.user)
+    return render(request, "messaging/inbox.html", {"conversations": conversations})
+
+
+@login_required
+@require_GET
+def thread(request, conversation_id):
+    conversation = _conversation_or_404(request.user, conversation_id)
+    context = selectors.thread_context(conversation=conversation, user=request.user)
+    context["conversations"] = selectors.inbox_cards(user=request.user)
+    return render(request, "messaging/thread.html", context)
+
+
+@login_required
+@require_GET
+def history(request, conversation_id):
+    """Older messages for scrolling up: JSON, oldest first."""
+    conversation = _conversation_or_404(request.user, conversation_id)
+    try:
+        before = int(request.GET.get("before", ""))
+    except ValueError:
+        return JsonResponse({"error": "before must be a message seq"}, status=400)
+    older = selectors.messages_before(conversation=conversation, before_seq=before)
+    return JsonResponse(
+        {
+            "messages": [message_payload(m) for m in older],
+            "has_more": bool(older) and older[0].seq > 1,
+        }
+    )
+
+
+@login_required
+@require_POST
+def open_direct(request, handle):
+    other = get_object_or_404(get_user_model(), handle=handle.lower(), is_active=True)
+    try:
+        conversation = services.conversation_open_direct(user=request.user, other=other)
+    except services.MessagingError as error:
+        messages.error(request, error.detail)
+        return redirect("messaging:inbox")
+    return redirect("messaging:thread", conversation_id=conversation.pk)
+
+
+@csrf_exempt
+@login_required
+@require_POST
+def attachment_upload(request, conversation_id):
+    # The size cap must be installed before anything reads the body, CSRF included: hence
+    # csrf_exempt outside and csrf_protect inside (Django's upload-handler documentation).
+    handler = install_capped_handler(request)
+    return _attachment_upload(request, conversation_id, handler)
+
+
+@csrf_protect
+def _attachment_upload(request, conversation_id, handler):
+    try:
+        uploaded = request.FILES.get("file")
+    except RequestDataTooBig:
+        handler.too_large = True
+        uploaded = None
+    if handler.too_large:
+        return JsonResponse({"error": services._too_large_text(), "code": "too_large"}, status=413)
+    if uploaded is None:
+        return JsonResponse({"error": "Choose a file to upload.", "code": "invalid"}, status=400)
+    try:
+        attachment = services.attachment_upload(
+            conversation_id=conversation_id, uploader=request.user, uploaded_file=uploaded
+        )
+    except services.NotFound:
+        raise Http404("No such conversation.") from None
+    except services.MessagingError as error:
+        status = 413 if error.code == "too_large" else 400 if error.code == "invalid" else 403
+        return JsonResponse({"error": error.detail, "code": error.code}, status=status)
+    return JsonResponse(attachment_payload(attachment), status=201)
+
+
+@login_required
+@require_GET
+def attachment_download(request, conversation_id, attachment_id):
+    conversation = _conversation_or_404(request.user, conversation_id)
+    attachment = (
+        Attachment.objects.filter(pk=attachment_id, conversation=conversation)
+        .select_related("message")
+        .first()
+    )
+    if attachment is None:
+        raise Http404("No such file.")
+    sent = attachment.message_id is not None and attachment.message.deleted_at is None
+    if not sent and attachment.uploader_id != request.user.pk:
+        # Uploaded but not (yet) sent, or sent in a message since deleted: only its uploader.
+        raise Http404("No such file.")
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def search(request):
+    query = request.GET.get("q", "").strip()[:200]
+    results = selectors.search_messages(user=request.user, query=query) if query else []
+    return render(request, "messaging/search.html", {"query": query, "results": results})
+
+
+# --- Notifications ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def notification_list(request):
+    page = Paginator(request.user.notifications.all(), 30).get_page(request.GET.get("page"))
+    return render(request, "messaging/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request, notification_id):
+    notifications.notification_mark_read(user=request.user, notification_id=notification_id)
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("messaging:notifications")
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    count = notifications.notification_mark_all_read(user=request.user)
+    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
+    return redirect("messaging:notifications")
+
+
+# --- Preferences, unsubscribe -------------------------------------------------------------------
+
+
+@login_required
+def preferences(request):
+    current = notifications.preferences_for(request.user)
+    form = PreferencesForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your messaging settings are saved.")
+        return redirect("messaging:preferences")
+    blocked = Block.objects.filter(blocker=request.user).select_related("blocked")
+    return render(request, "messaging/preferences.html", {"form": form, "blocks": blocked})
+
+
+def unsubscribe(request, token):
+    """From the link in every digest e-mail: works without logging in, confirms with a POST."""
+    if request.method == "POST":
+        user = notifications.unsubscribe(token=token)
+        return render(
+            request,
+            "messaging/unsubscribe.html",
+            {"done": user is not None, "invalid": user is None},
+        )
+    return render(request, "messaging/unsubscribe.html", {"token": token})
+
+
+# --- Safety ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def block(request, handle):
+    other = get_object_or_404(get_user_model(), handle=handle.lower())
+    try:
+        services.user_block(blocker=request.user, blocked=other)
+    except services.MessagingError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(
+            request, f"You blocked {other.name}. They can no longer message you directly."
+        )
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("messaging:preferences")
+
+
+@login_required
+@require_POST
+def unblock(request, handle):
+    other = get_object_or_404(get_user_model(), handle=handle.lower())
+    services.user_unblock(blocker=request.user, blocked=other)
+    messages.success(request, f"You unblocked {other.name}.")
+    return redirect("messaging:preferences")
+
+
+@login_required
+def report(request, handle):
+    other = get_object_or_404(get_user_model(), handle=handle.lower(), is_active=True)
+    message = None
+    message_id = request.GET.get("message") or request.POST.get("message")
+    if message_id:
+        # Only a message the reporter can see: one in a conversation they are in.
+        message = Message.objects.filter(
+            pk=message_id if str(message_id).isdigit() else 0,
+            sender=other,
+            conversation__participants__user=request.user,
+        ).first()
+        if message is None:
+            raise Http404("No such message.")
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_create(
+                reporter=request.user,
+                reported_user=other,
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+                message=message,
+            )
+        except services.MessagingError as error:
+            messages.error(request, error.detail)
+        else:
+            messages.success(request, "Thank you. Our team will look into it.")
+            return redirect("messaging:inbox")
+    return render(
+        request,
+        "messaging/report.html",
+        {"form": form, "other": other, "reported_message": message},
+    )

@@ -1,0 +1,176 @@
+// The one websocket per tab (docs/websocket-protocol.md). It reconnects by itself with
+// backoff, re-subscribes every conversation from the last version it saw (so nothing sent
+// while it was down is missed), and resends unacknowledged messages with their client_id
+// (so nothing is sent twice). Pages listen to its events; nothing else opens a socket.
+
+const MIN_DELAY = 500;
+const MAX_DELAY = 15000;
+const HEARTBEAT = 25000;
+
+class LiveSocket extends EventTarget {
+  constructor(url) {
+    super();
+    this.url = url;
+    this.socket = null;
+    this.attempt = 0;
+    this.stopped = false;
+    this.cursors = new Map(); // conversation id -> highest version seen
+    this.pending = new Map(); // client_id -> message.send frame awaiting its ack
+    this.connected = false;
+    this.connect();
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible" && !this.connected) this.reconnectNow();
+    });
+    window.addEventListener("online", () => this.reconnectNow());
+  }
+
+  connect() {
+    clearTimeout(this.retryTimer);
+    const socket = new WebSocket(this.url);
+    this.socket = socket;
+    socket.addEventListener("open", () => {
+      if (socket !== this.socket) return;
+      this.attempt = 0;
+      this.connected = true;
+      this.emit("status", { connected: true });
+      for (const [conversation, after] of this.cursors) {
+        this.raw({ type: "subscribe", conversation, after });
+      }
+      for (const frame of this.pending.values()) this.raw(frame);
+      this.heartbeat = setInterval(() => this.raw({ type: "ping" }), HEARTBEAT);
+    });
+    socket.addEventListener("message", (event) => this.receive(event.data));
+    socket.addEventListener("close", (event) => {
+      if (socket !== this.socket) return;
+      clearInterval(this.heartbeat);
+      this.connected = false;
+      if (event.code === 4401) {
+        this.stopped = true;
+        this.emit("status", { connected: false, signedOut: true });
+        return;
+      }
+      this.emit("status", { connected: false });
+      this.scheduleReconnect();
+    });
+  }
+
+  scheduleReconnect() {
+    if (this.stopped) return;
+    const base = Math.min(MAX_DELAY, MIN_DELAY * 2 ** this.attempt);
+    this.attempt += 1;
+    const delay = base / 2 + Math.random() * (base / 2);
+    this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  reconnectNow() {
+    if (this.stopped || this.connected) return;
+    this.attempt = 0;
+    this.connect();
+  }
+
+  raw(frame) {
+    if (this.socket && this.socket.readyState === WebSocket.OPEN) {
+      this.socket.send(JSON.stringify(frame));
+      return true;
+    }
+    return false;
+  }
+
+  emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  seen(conversation, version) {
+    if (this.cursors.has(conversation) && version > this.cursors.get(conversation)) {
+      this.cursors.set(conversation, version);
+    }
+  }
+
+  receive(text) {
+    let frame;
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      return;
+    }
+    switch (frame.type) {
+      case "subscribed":
+        for (const message of frame.missed) this.emit("message", { message, live: false });
+        if (frame.has_more) {
+          const highest = Math.max(...frame.missed.map((m) => m.version));
+          this.cursors.set(frame.conversation, highest);
+          this.raw({ type: "subscribe", conversation: frame.conversation, after: highest });
+        } else {
+          this.cursors.set(frame.conversation, Math.max(this.cursors.get(frame.conversation) || 0, frame.version));
+          this.emit("subscribed", frame);
+        }
+        return;
+      case "message.new":
+      case "message.updated":
+        this.seen(frame.conversation, frame.message.version);
+        this.emit("message", { message: frame.message, live: true });
+        return;
+      case "message.ack":
+        this.pending.delete(frame.client_id);
+        this.seen(frame.message.conversation, frame.message.version);
+        this.emit("message", { message: frame.message, live: true });
+        this.emit("ack", frame);
+        return;
+      case "policy.warning":
+        if (frame.client_id) this.pending.delete(frame.client_id);
+        this.emit("warning", frame);
+        return;
+      case "error":
+        if (frame.client_id) this.pending.delete(frame.client_id);
+        this.emit("error", frame);
+        return;
+      case "conversation.removed":
+        this.cursors.delete(frame.conversation);
+        this.emit(frame.type, frame);
+        return;
+      default:
+        this.emit(frame.type, frame);
+    }
+  }
+
+  subscribe(conversation, after = 0) {
+    this.cursors.set(conversation, Math.max(after, this.cursors.get(conversation) || 0));
+    this.raw({ type: "subscribe", conversation, after: this.cursors.get(conversation) });
+  }
+
+  send(conversation, body, { clientId = crypto.randomUUID(), attachments = [], confirm = false } = {}) {
+    const frame = { type: "message.send", conversation, body, client_id: clientId, attachments };
+    if (confirm) frame.confirm = true;
+    this.pending.set(clientId, frame);
+    this.raw(frame);
+    return clientId;
+  }
+
+  edit(message, body, { confirm = false } = {}) {
+    return this.raw(confirm ? { type: "message.edit", message, body, confirm } : { type: "message.edit", message, body });
+  }
+
+  remove(message) {
+    return this.raw({ type: "message.delete", message });
+  }
+
+  typing(conversation) {
+    return this.raw({ type: "typing", conversation });
+  }
+
+  read(conversation, message) {
+    return this.raw({ type: "read", conversation, message });
+  }
+}
+
+let live = null;
+
+export function getLive() {
+  if (!live) {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    live = new LiveSocket(`${scheme}://${location.host}/ws/`);
+    // Tests and the console can reach it (e.g. to drop the socket on purpose).
+    window.tandemLive = live;
+  }
+  return live;
+}

@@ -1,0 +1,154 @@
+"""Two people in two browsers: live delivery, "Seen", reconnection without loss, edits."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from messaging.models import Message
+from tests.factories import PASSWORD, UserFactory
+
+
+def log_in(browser, live_url, user):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_url}/accounts/login/")
+    page.get_by_label(re.compile("^e-?mail", re.I)).fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("log in", re.I)).click()
+    expect(page).to_have_url(f"{live_url}/")
+    return page
+
+
+def in_thread(page):
+    return page.locator("[data-messages]")
+
+
+def send(page, text):
+    box = page.get_by_label("Message", exact=True)
+    box.fill(text)
+    box.press("Enter")
+
+
+@pytest.fixture
+def people(live_url):
+    morgan = UserFactory(email="morgan@example.com", name="Morgan Lee", role="client")
+    sam = UserFactory(email="sam@example.com", name="Sam Rivera", role="freelancer")
+    return morgan, sam
+
+
+def test_two_people_talk_live(browser, live_url, people):
+    morgan, sam = people
+    morgan_page = log_in(browser, live_url, morgan)
+    sam_page = log_in(browser, live_url, sam)
+
+    # Morgan opens the conversation the way the profile's Message button does (a POST).
+    morgan_page.evaluate(
+        """(handle) => {
+            const form = document.createElement("form");
+            form.method = "post";
+            form.action = `/messages/with/${handle}/`;
+            const token = document.createElement("input");
+            token.name = "csrfmiddlewaretoken";
+            token.value = document.cookie.match(/csrftoken=([^;]+)/)[1];
+            form.append(token);
+            document.body.append(form);
+            form.submit();
+        }""",
+        sam.handle,
+    )
+    expect(morgan_page).to_have_url(re.compile(r"/messages/\d+/$"))
+    thread_url = morgan_page.url
+    chat = morgan_page.locator("[data-conversation-id]")
+    expect(chat).to_be_visible()
+
+    sam_page.goto(thread_url)
+    expect(sam_page.locator("[data-conversation-id]")).to_be_visible()
+
+    send(morgan_page, "Hi Sam, are you free to talk about the website?")
+    expect(
+        in_thread(sam_page).get_by_text("Hi Sam, are you free to talk about the website?")
+    ).to_be_visible()
+    expect(morgan_page.locator(".msg--pending")).to_have_count(0)
+
+    # Sam's page is open and focused, so Morgan sees "Seen".
+    sam_page.bring_to_front()
+    sam_page.evaluate("window.dispatchEvent(new Event('focus'))")
+    expect(morgan_page.get_by_text("Seen", exact=True)).to_be_visible()
+
+    send(sam_page, "Yes! Tomorrow morning works for me.")
+    expect(
+        in_thread(morgan_page).get_by_text("Yes! Tomorrow morning works for me.")
+    ).to_be_visible()
+
+    # Sam's socket is closed from the page; Morgan keeps writing meanwhile.
+    sam_page.evaluate("window.tandemLive.socket.close()")
+    expect(sam_page.get_by_text("Reconnecting…")).to_be_visible()
+    for n in range(3):
+        send(morgan_page, f"While you were away {n}")
+    expect(morgan_page.locator(".msg--pending")).to_have_count(0)
+    for n in range(3):
+        expect(in_thread(sam_page).get_by_text(f"While you were away {n}")).to_be_visible()
+    expect(sam_page.get_by_text("Reconnecting…")).to_be_hidden()
+    assert Message.objects.count() == 5
+
+    # Morgan edits the first message; both see it, marked "edited".
+    first = in_thread(morgan_page).locator(".msg", has_text="are you free to talk")
+    first.hover()
+    first.get_by_role("button", name="Edit").click()
+    editor = morgan_page.get_by_label("Edit message")
+    editor.fill("Hi Sam, are you free to talk about the new website?")
+    editor.press("Enter")
+    for page in (morgan_page, sam_page):
+        edited = in_thread(page).locator(".msg", has_text="about the new website?")
+        expect(edited).to_be_visible()
+        expect(edited.get_by_text("edited")).to_be_visible()
+    assert Message.objects.filter(body__contains="new website").count() == 1
+
+
+def test_a_conduct_warning_lets_the_sender_edit_or_send_anyway(browser, live_url, people):
+    morgan, sam = people
+    from messaging.services import conversation_open_direct
+
+    conversation = conversation_open_direct(user=morgan, other=sam)
+    sam_page = log_in(browser, live_url, sam)
+    sam_page.goto(f"{live_url}/messages/{conversation.pk}/")
+
+    send(sam_page, "Let's skip the fees, pay me directly on PayPal")
+    dialog = sam_page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("outside Tandem")
+    dialog.get_by_role("button", name="Edit message").click()
+    expect(sam_page.get_by_label("Message", exact=True)).to_have_value(
+        "Let's skip the fees, pay me directly on PayPal"
+    )
+    assert not Message.objects.exists()
+
+    sam_page.get_by_label("Message", exact=True).press("Enter")
+    sam_page.get_by_role("dialog").get_by_role("button", name="Send anyway").click()
+    expect(sam_page.locator(".msg--mine", has_text="pay me directly")).to_be_visible()
+    expect(sam_page.locator(".msg--pending")).to_have_count(0)
+    assert Message.objects.get().flagged
+
+
+def test_an_attachment_uploads_with_progress_and_downloads(browser, live_url, people, tmp_path):
+    morgan, sam = people
+    from messaging.services import conversation_open_direct
+
+    conversation = conversation_open_direct(user=morgan, other=sam)
+    page = log_in(browser, live_url, morgan)
+    page.goto(f"{live_url}/messages/{conversation.pk}/")
+    brief = tmp_path / "brief.txt"
+    brief.write_text("The brief, in plain text.\n")
+
+    page.locator("input[type=file]").set_input_files(str(brief))
+    expect(page.locator(".tray__item--done")).to_have_count(1)
+    send(page, "Here is the brief")
+
+    link = page.locator(".msg--mine").get_by_role("link", name="brief.txt")
+    expect(link).to_be_visible()
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "brief.txt"
+    assert open(download.value.path()).read() == "The brief, in plain text.\n"

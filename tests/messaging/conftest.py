@@ -1,0 +1,37 @@
+import uuid
+
+import pytest
+
+from messaging import services
+
+
+@pytest.fixture
+def alice(make_user):
+    return make_user(name="Alice Client", role="client")
+
+
+@pytest.fixture
+def bob(make_user):
+    return make_user(name="Bob Freelancer", role="freelancer")
+
+
+@pytest.fixture
+def eve(make_user):
+    return make_user(name="Eve Outsider", role="freelancer")
+
+
+@pytest.fixture
+def direct(alice, bob):
+    return services.conversation_open_direct(user=alice, other=bob)
+
+
+@pytest.fixture
+def send():
+    def send(conversation, sender, body="Hello there", **kwargs):
+        kwargs.setdefault("client_id", uuid.uuid4())
+        result = services.message_send(
+            conversation_id=conversation.pk, sender=sender, body=body, **kwargs
+        )
+        return result.message if result.message is not None else result
+
+    return send
