@@ -114,8 +114,10 @@ def send_digest_if_due(*, state_id: int, now=None) -> bool:
     """
     now = now or timezone.now()
     with transaction.atomic():
+        # Lock this row only: locking the joined conversation too would take its row lock in
+        # another order than message_send does, and deadlock with a concurrent send.
         state = (
-            DigestState.objects.select_for_update()
+            DigestState.objects.select_for_update(of=("self",))
             .select_related("participant__user", "participant__conversation")
             .filter(pk=state_id)
             .first()
