@@ -141,6 +141,7 @@ class Step:
 class Completeness:
     percent: int
     steps: list[Step] = field(default_factory=list)
+    profile: Profile | None = None  # the profile measured, for pages that show it too
 
     @property
     def todo(self) -> list[Step]:
@@ -235,7 +236,7 @@ def profile_completeness(*, profile: Profile, skill_count: int, sample_count: in
             ),
         ]
     percent = sum(step.weight for step in steps if step.done)
-    return Completeness(percent=percent, steps=steps)
+    return Completeness(percent=percent, steps=steps, profile=profile)
 
 
 def completeness_for_user(*, user: User) -> Completeness:

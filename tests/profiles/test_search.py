@@ -1,0 +1,233 @@
+"""Freelancer search: ranking, filters, empty states, query counts; on SQLite and PostgreSQL."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from profiles import selectors
+from profiles.models import ProfileSearchDocument
+from tests.factories import UserFactory
+from tests.profiles.conftest import fill_profile
+
+pytestmark = pytest.mark.django_db
+
+
+def freelancer(name, **profile):
+    user = UserFactory(role="freelancer", name=name)
+    fill_profile(user, **profile)
+    return user
+
+
+def names(queryset):
+    return [profile.user.name for profile in queryset]
+
+
+@pytest.fixture
+def people():
+    return {
+        # Lists Django as a skill; says little else about it.
+        "skill": freelancer(
+            "Skill Holder",
+            title="Backend developer",
+            overview="I build APIs for startups.",
+            skills=["Django", "PostgreSQL"],
+            hourly_rate="80",
+            availability="full_time",
+        ),
+        # Mentions Django in passing, several times, in the overview only.
+        "mention": freelancer(
+            "Passing Mention",
+            title="Frontend developer",
+            overview="I once worked next to a django team. The django project was fun; "
+            "django people are nice.",
+            skills=["React", "CSS"],
+            hourly_rate="60",
+            availability="part_time",
+        ),
+        "title": freelancer(
+            "Title Person",
+            title="Django consultant",
+            overview="Consulting on web apps.",
+            skills=["Python"],
+            hourly_rate="120",
+            rate_currency="EUR",
+            availability="full_time",
+        ),
+        "designer": freelancer(
+            "Brand Designer",
+            title="Brand identity designer",
+            overview="Logos and visual identities.",
+            skills=["Brand identity", "Logo design"],
+            hourly_rate="70",
+            availability="not_available",
+        ),
+    }
+
+
+def search(**criteria):
+    return list(selectors.freelancer_search(**criteria))
+
+
+class TestRanking:
+    """Runs on whatever database the session uses: SQLite locally, PostgreSQL in CI."""
+
+    def test_exact_skill_match_outranks_a_passing_mention(self, people):
+        ranked = names(search(q="django"))
+        assert ranked.index("Skill Holder") < ranked.index("Passing Mention")
+        assert ranked.index("Title Person") < ranked.index("Passing Mention")
+        assert "Brand Designer" not in ranked
+
+    def test_every_word_must_match_somewhere(self, people):
+        assert names(search(q="django postgresql")) == ["Skill Holder"]
+
+    def test_case_and_spacing_do_not_matter(self, people):
+        assert set(names(search(q="  DJANGO "))) == set(names(search(q="django")))
+
+    def test_multi_word_skill(self, people):
+        assert names(search(q="brand identity")) == ["Brand Designer"]
+
+    @pytest.mark.parametrize(
+        "q", ["xqzvtw", "!!!", "'; DROP TABLE profiles_profile; --", "a" * 500]
+    )
+    def test_nonsense_finds_nothing_and_never_fails(self, people, q):
+        assert search(q=q) == []
+
+    def test_clients_and_deactivated_people_are_never_found(self, people):
+        client = UserFactory(role="client", name="Client Django")
+        fill_profile(client, title="Hiring Django developers", overview="django django")
+        people["skill"].is_active = False
+        people["skill"].save()
+
+        found = names(search(q="django"))
+        assert "Client Django" not in found
+        assert "Skill Holder" not in found
+
+
+class TestFilters:
+    def test_skills_filter_needs_all_of_them(self, people):
+        assert names(search(skills=["django"])) == ["Skill Holder"]
+        assert names(search(skills=["Django", "React"])) == []
+
+    def test_rate_range_in_one_currency(self, people):
+        found = set(names(search(rate_min=Decimal("65"), rate_max=Decimal("100"), currency="USD")))
+        assert found == {"Skill Holder", "Brand Designer"}
+        assert names(search(rate_min=Decimal("100"), currency="EUR")) == ["Title Person"]
+
+    def test_availability(self, people):
+        found = set(names(search(availability=["full_time"])))
+        assert found == {"Skill Holder", "Title Person"}
+
+    def test_filters_and_keywords_together(self, people):
+        assert names(search(q="developer", availability=["part_time"])) == ["Passing Mention"]
+
+
+class TestSearchPage:
+    def test_empty_query_shows_a_helpful_start(self, signed_in, client_user, people):
+        response = signed_in(client_user).get("/freelancers/")
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Who are you looking for?" in page
+        assert "?skill=Django" in page  # popular skills to start from
+
+    def test_nonsense_query_shows_an_empty_state(self, signed_in, client_user, people):
+        response = signed_in(client_user).get("/freelancers/?q=xqzvtw")
+        assert response.status_code == 200
+        assert "No freelancers match “xqzvtw”" in response.content.decode()
+
+    def test_results_are_cards_with_what_a_client_needs(self, signed_in, client_user, people):
+        page = signed_in(client_user).get("/freelancers/?q=django").content.decode()
+        assert "freelancer" in page and "Skill Holder" in page
+        assert "$80/h" in page and "Full-time" in page
+        assert 'class="chip chip--match"' in page  # the matching skill is highlighted
+        assert f'href="/u/{people["skill"].handle}/"' in page
+
+    def test_bad_filter_values_are_explained_not_fatal(self, signed_in, client_user, people):
+        response = signed_in(client_user).get(
+            "/freelancers/?q=django&rate_min=abc&rate_max=-5&page=zzz"
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Enter a number." in page and "Rates start at zero." in page
+        assert "Skill Holder" in page  # the valid part of the search still runs
+
+    def test_pagination_keeps_the_query(self, signed_in, client_user):
+        for n in range(23):
+            freelancer(f"Pythonista {n:02d}", skills=["Python"])
+        page_one = signed_in(client_user).get("/freelancers/?q=python").content.decode()
+        assert "Page 1 of 2" in page_one
+        assert "?q=python&amp;page=2" in page_one
+        page_two = signed_in(client_user).get("/freelancers/?q=python&page=2")
+        assert len(page_two.context["page"].object_list) == 3
+
+    def test_query_count_is_the_same_for_1_and_25_results(
+        self, signed_in, client_user, django_assert_num_queries
+    ):
+        freelancer("Person 0", title="Django developer", skills=["Django", "Python", "SQL"])
+        client = signed_in(client_user)
+        client.get("/freelancers/?q=django")  # warm the timezone and popular-skills caches
+        with CaptureQueriesContext(connection) as one:
+            assert len(client.get("/freelancers/?q=django").context["page"].object_list) == 1
+        # Search itself: the count, the page, the skills of the page's profiles.
+        searching = [q for q in one.captured_queries if "profiles_profile" in q["sql"]]
+        assert len(searching) == 3
+
+        for n in range(1, 25):
+            freelancer(f"Person {n}", title="Django developer", skills=["Django", "Python", "SQL"])
+        with django_assert_num_queries(len(one.captured_queries)):
+            response = client.get("/freelancers/?q=django")
+        assert response.context["page"].paginator.count == 25
+        assert len(response.context["page"].object_list) == 20
+
+
+@pytest.mark.postgres
+class TestPostgreSQL:
+    def test_documents_follow_profile_changes(self, people):
+        person = people["designer"]
+        assert ProfileSearchDocument.objects.filter(profile_id=person.pk).exists()
+        assert names(search(q="typography")) == []
+
+        fill_profile(person, skills=["Typography"])
+
+        assert names(search(q="typography")) == ["Brand Designer"]
+
+    def test_stemming_finds_related_words(self, people):
+        assert "Brand Designer" in names(search(q="designs"))
+
+    def test_weights_rank_skill_over_title_over_overview(self, people):
+        ranked = names(search(q="django"))
+        assert ranked == ["Skill Holder", "Title Person", "Passing Mention"]
+
+    def test_websearch_syntax(self, people):
+        assert "Passing Mention" not in names(search(q="django -react"))
+        assert names(search(q='"brand identity"')) == ["Brand Designer"]
+
+    def test_the_gin_index_exists_and_is_used(self, people):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'profile_search_vector_gin'"
+            )
+            assert "USING gin" in cursor.fetchone()[0]
+            # Four rows would be scanned in full; tell the planner to act as with many.
+            for setting in ("enable_seqscan", "enable_indexscan", "enable_nestloop"):
+                cursor.execute(f"SET LOCAL {setting} = off")
+        plan = selectors.freelancer_search(q="django").explain()
+        assert "profile_search_vector_gin" in plan
+
+    def test_deleting_a_user_deletes_their_document(self, people):
+        person = people["designer"]
+        person.delete()
+        assert not ProfileSearchDocument.objects.filter(profile_id=person.pk).exists()
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="the SQLite fallback")
+class TestSQLiteFallback:
+    def test_no_search_table_on_sqlite(self):
+        assert ProfileSearchDocument._meta.db_table not in connection.introspection.table_names()
+
+    def test_fallback_scores(self, people):
+        ranked = list(selectors.freelancer_search(q="django"))
+        scores = {p.user.name: p.rank for p in ranked}
+        # exact skill 8 + skill contains 4 > title 2 > overview 1
+        assert scores == {"Skill Holder": 12, "Title Person": 2, "Passing Mention": 1}
