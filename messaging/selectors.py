@@ -2,7 +2,9 @@
 not theirs is simply not found (and answers exactly like one that does not exist)."""
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -130,18 +132,28 @@ def inbox_for(*, user, include_archived=False) -> QuerySet:
 
 
 def search_messages(*, user, query: str, limit: int = 50) -> QuerySet:
+    """Messages in the user's own conversations matching the query, best first.
+
+    PostgreSQL: full-text search (stemmed, with the websearch syntax people know: quotes,
+    `or`, `-word`) over a GIN-indexed expression. SQLite: a substring match, newest first.
+    """
     query = (query or "").strip()
     if not query:
         return Message.objects.none()
     member_of = Participant.objects.filter(user=user).values("conversation_id")
-    return (
-        Message.objects.filter(
-            conversation_id__in=member_of, deleted_at__isnull=True, kind=Message.Kind.USER
+    messages = Message.objects.filter(
+        conversation_id__in=member_of, deleted_at__isnull=True, kind=Message.Kind.USER
+    ).select_related("sender", "conversation")
+    if connection.vendor == "postgresql":
+        vector = SearchVector("body", config="english")
+        search = SearchQuery(query, config="english", search_type="websearch")
+        return (
+            messages.annotate(document=vector)
+            .filter(document=search)
+            .annotate(rank=SearchRank(vector, search))
+            .order_by("-rank", "-created_at")[:limit]
         )
-        .filter(Q(body__icontains=query))
-        .select_related("sender", "conversation")
-        .order_by("-created_at")[:limit]
-    )
+    return messages.filter(body__icontains=query).order_by("-created_at")[:limit]
 
 
 def _other_member(participant: Participant, user):

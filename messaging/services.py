@@ -34,6 +34,7 @@ from messaging.models import (
 )
 from messaging.payloads import message_payload, user_payload
 from messaging.selectors import unread_counts, with_payload_relations
+from profiles.services import response_time_record
 
 
 class MessagingError(Exception):
@@ -315,7 +316,33 @@ def _store_message(*, conversation_id, sender, body, client_id, attachment_ids, 
     message = with_payload_relations(Message.objects.filter(pk=message.pk)).get()
     _publish_message(message, frame_type="message.new")
     notifications.schedule_digests(message=message)
+    if conversation.kind == Conversation.Kind.DIRECT:
+        _record_first_reply(message)
     return message
+
+
+def _record_first_reply(message: Message) -> None:
+    """The first answer in a new direct conversation feeds the sender's response-time figure."""
+    replied_before = (
+        Message.objects.filter(conversation_id=message.conversation_id, sender=message.sender)
+        .exclude(pk=message.pk)
+        .exists()
+    )
+    if replied_before:
+        return
+    opener = (
+        Message.objects.filter(conversation_id=message.conversation_id, kind=Message.Kind.USER)
+        .exclude(sender=message.sender)
+        .order_by("seq")
+        .first()
+    )
+    if opener is not None:
+        response_time_record(
+            user=message.sender,
+            kind="message",
+            started_at=opener.created_at,
+            responded_at=message.created_at,
+        )
 
 
 def _append(conversation: Conversation, *, sender, body, client_id=None, kind=Message.Kind.USER):

@@ -317,3 +317,29 @@ def test_concurrent_sends_get_distinct_ordered_versions(direct, alice, bob):
     assert sorted(seq for seq, _ in rows) == list(range(1, 33))
     assert sorted(v for _, v in rows) == list(range(1, 33))
     assert Conversation.objects.get(pk=direct.pk).version == 32
+
+
+class TestResponseTime:
+    def test_the_first_reply_in_a_new_direct_conversation_is_recorded_once(
+        self, direct, alice, bob, send
+    ):
+        from profiles.models import ResponseTimeRecord
+
+        opener = send(direct, alice, "Are you available next week?")
+        send(direct, alice, "(for a two-day job)")
+        reply = send(direct, bob, "Yes, I am!")
+        send(direct, bob, "What's the job?")
+
+        record = ResponseTimeRecord.objects.get()
+        assert record.user == bob and record.kind == "message"
+        assert record.started_at == opener.created_at
+        assert record.responded_at == reply.created_at
+
+    def test_group_conversations_do_not_count(self, alice, bob, send):
+        from profiles.models import ResponseTimeRecord
+
+        room = services.conversation_create(kind="workroom", title="Room", members=[alice, bob])
+        send(room, alice, "Hello room")
+        send(room, bob, "Hi")
+
+        assert not ResponseTimeRecord.objects.exists()

@@ -194,3 +194,25 @@ def test_search_finds_only_your_own_conversations(client, direct, alice, bob, ev
     assert (
         "Search all your conversations" in client.get(reverse("messaging:search")).content.decode()
     )
+
+
+@pytest.mark.postgres
+def test_full_text_search_stems_and_ranks(direct, alice, bob, send):
+    from django.db import connection
+
+    from messaging.selectors import search_messages
+
+    send(direct, alice, "I uploaded the invoices for March")
+    send(direct, bob, "Invoice received, thanks; the designs look great")
+    send(direct, bob, "Nothing relevant here")
+
+    found = [m.body for m in search_messages(user=alice, query="invoice")]
+    assert len(found) == 2 and "Nothing relevant here" not in found
+    assert [m.body for m in search_messages(user=alice, query="invoice -designs")] == [
+        "I uploaded the invoices for March"
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'messaging_message_body_fts'"
+        )
+        assert "gin" in cursor.fetchone()[0].lower()
