@@ -91,9 +91,12 @@ function renderMessage(message, previous) {
       const files = el("ul", "msg__files");
       for (const file of message.attachments) {
         const li = el("li");
-        const link = el("a", "msg__file", file.name);
-        link.href = file.url;
-        link.setAttribute("download", "");
+        // A pending message's files have no download address until the ack brings one.
+        const link = el(file.url ? "a" : "span", "msg__file", file.name);
+        if (file.url) {
+          link.href = file.url;
+          link.setAttribute("download", "");
+        }
         li.append(link, el("span", "msg__file-size", ` ${formatSize(file.size)}`));
         files.append(li);
       }

@@ -145,6 +145,7 @@ def test_an_attachment_uploads_with_progress_and_downloads(browser, live_url, pe
     page.locator("input[type=file]").set_input_files(str(brief))
     expect(page.locator(".tray__item--done")).to_have_count(1)
     send(page, "Here is the brief")
+    expect(page.locator(".msg--pending")).to_have_count(0)
 
     link = page.locator(".msg--mine").get_by_role("link", name="brief.txt")
     expect(link).to_be_visible()
