@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from messaging.demo import seed_conversations
-from profiles.demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_people
+from profiles.demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_people, seed_profiles
 
 
 class Command(BaseCommand):
@@ -9,6 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         people = seed_people()
+        seed_profiles(people)
         seed_conversations(people)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in with:"))
         for person in DEMO_PEOPLE:
