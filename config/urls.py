@@ -16,4 +16,5 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("profiles.urls")),
     path("", include("messaging.urls")),
+    path("", include("workrooms.urls")),
 ]
