@@ -281,7 +281,7 @@ class PhotoForm(forms.Form):
 
     def full_clean(self):
         super().full_clean()
-        if "photo" in self.too_large:
+        if self.add_prefix("photo") in self.too_large:
             self.errors.pop("photo", None)
             self.add_error("photo", too_large_message(PHOTO))
 
@@ -326,7 +326,7 @@ class WorkSampleForm(forms.Form):
 
     def full_clean(self):
         super().full_clean()
-        if "image" in self.too_large:
+        if self.add_prefix("image") in self.too_large:
             self.errors.pop("image", None)
             self.add_error("image", too_large_message(SAMPLE))
             self.add_error(

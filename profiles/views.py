@@ -22,6 +22,8 @@ from profiles.models import normalize_skill
 from profiles.response_times import is_responsive, response_time_label
 
 SEARCH_PAGE_SIZE = 20
+# The add-a-sample form shares the edit page with the profile form: its own ids and names.
+SAMPLE_PREFIX = "sample"
 
 
 def _message_url(handle: str) -> str:
@@ -136,7 +138,8 @@ def _edit_context(request, profile, **forms):
         "profile": profile,
         "form": forms.get("form") or ProfileForm(profile=profile),
         "photo_form": forms.get("photo_form") or PhotoForm(),
-        "sample_form": forms.get("sample_form") or WorkSampleForm(initial={"is_public": True}),
+        "sample_form": forms.get("sample_form")
+        or WorkSampleForm(initial={"is_public": True}, prefix=SAMPLE_PREFIX),
         "samples": selectors.work_samples_visible(profile=profile, viewer=request.user),
         "completeness": selectors.completeness_for_user(user=request.user),
         "popular_skills": selectors.popular_skills(limit=12) if profile.user.is_freelancer else [],
@@ -236,14 +239,16 @@ def photo_remove(request):
 @login_required
 @require_POST
 def sample_create(request):
-    handler = install_capped_handler(request, {"image": SAMPLE.max_bytes})
+    handler = install_capped_handler(request, {f"{SAMPLE_PREFIX}-image": SAMPLE.max_bytes})
     return _sample_create(request, handler)
 
 
 @csrf_protect
 def _sample_create(request, handler):
     profile = selectors.profile_for_owner(user=request.user)
-    form = WorkSampleForm(request.POST, request.FILES, too_large=handler.too_large)
+    form = WorkSampleForm(
+        request.POST, request.FILES, too_large=handler.too_large, prefix=SAMPLE_PREFIX
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:

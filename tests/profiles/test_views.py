@@ -332,11 +332,11 @@ class TestSamplesPages:
         response = signed_in(freelancer_user).post(
             "/profile/samples/",
             {
-                "title": "Booking platform",
-                "description": "Online booking for 14 clinics.",
-                "link": "example.com/case",
-                "is_public": "on",
-                "image": upload(image_bytes("PNG", size=(1200, 800))),
+                "sample-title": "Booking platform",
+                "sample-description": "Online booking for 14 clinics.",
+                "sample-link": "example.com/case",
+                "sample-is_public": "on",
+                "sample-image": upload(image_bytes("PNG", size=(1200, 800))),
             },
         )
         assert response.status_code == 302
@@ -351,9 +351,9 @@ class TestSamplesPages:
         response = signed_in(freelancer_user).post(
             "/profile/samples/",
             {
-                "title": "Booking platform",
-                "description": "Online booking for 14 clinics.",
-                "image": upload(image_bytes("PNG") + b"\0" * 10_000),
+                "sample-title": "Booking platform",
+                "sample-description": "Online booking for 14 clinics.",
+                "sample-image": upload(image_bytes("PNG") + b"\0" * 10_000),
             },
         )
         assert response.status_code == 400
@@ -366,7 +366,7 @@ class TestSamplesPages:
     def test_a_javascript_link_is_refused(self, signed_in, freelancer_user):
         response = signed_in(freelancer_user).post(
             "/profile/samples/",
-            {"title": "X", "description": "Y", "link": "javascript:alert(1)"},
+            {"sample-title": "X", "sample-description": "Y", "sample-link": "javascript:alert(1)"},
         )
         assert response.status_code == 400
         assert not WorkSample.objects.exists()
