@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from config import health
+from messaging.selectors import inbox_cards
 
 logger = logging.getLogger(__name__)
 
@@ -14,7 +15,8 @@ HEALTH_TIMEOUT_SECONDS = 3
 
 def home(request):
     if request.user.is_authenticated:
-        return render(request, "dashboard.html", {})
+        context = {"recent_conversations": inbox_cards(user=request.user)[:5]}
+        return render(request, "dashboard.html", context)
     return render(request, "landing.html")
 
 

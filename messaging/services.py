@@ -89,7 +89,7 @@ def conversation_open_direct(*, user, other) -> Conversation:
         raise Invalid("You cannot start a conversation with yourself.")
     if not other.is_active:
         raise NotFound("No such person.")
-    _check_not_blocked(user, other)
+    _check_not_blocked(user, other.pk)
     low, high = sorted([user, other], key=lambda u: u.pk)
     existing = Conversation.objects.filter(
         kind=Conversation.Kind.DIRECT, user_low=low, user_high=high
@@ -227,12 +227,7 @@ def message_send(
             if conversation.user_low_id == sender.pk
             else conversation.user_low_id
         )
-        if Block.objects.filter(
-            Q(blocker=sender, blocked_id=other_id) | Q(blocker_id=other_id, blocked=sender)
-        ).exists():
-            raise Forbidden(
-                "You can't send messages in this conversation: one of you blocked the other."
-            )
+        _check_not_blocked(sender, other_id)
     if rate_limited:
         _take_send_token(sender)
     reasons = check_message(body) if body else []
@@ -601,10 +596,13 @@ def is_blocked_between(user_a, user_b) -> bool:
     ).exists()
 
 
-def _check_not_blocked(user, other) -> None:
-    if Block.objects.filter(blocker=user, blocked=other).exists():
-        raise Forbidden(f"You blocked {other.name}. Unblock them to send messages.")
-    if Block.objects.filter(blocker=other, blocked=user).exists():
+def _check_not_blocked(user, other_id: int) -> None:
+    """One query; a message that says who blocked whom, without naming a blocker to the blocked."""
+    for block in Block.objects.filter(
+        Q(blocker=user, blocked_id=other_id) | Q(blocker_id=other_id, blocked=user)
+    ).select_related("blocked"):
+        if block.blocker_id == user.pk:
+            raise Forbidden(f"You blocked {block.blocked.name}. Unblock them to send messages.")
         raise Forbidden("You can't send messages to this person.")
 
 

@@ -342,3 +342,19 @@ async def test_a_removed_member_leaves_the_conversation_at_once(room, alice, bob
     )
     while not await b.receive_nothing(timeout=0.3):
         assert (await b.receive_json_from())["type"] != "message.new"
+
+
+async def test_a_notification_reaches_every_open_tab_of_its_person(room, alice):
+    from messaging.notifications import notify
+
+    conversation, a, b = room
+    second_tab = await socket_for(alice)
+
+    note = await db(notify)(user=alice, kind="invitation.new", title="You have an invitation")
+
+    for tab in (a, second_tab):
+        frame = await expect_type_only(tab, "notification")
+        assert frame["notification"]["id"] == note.pk
+        assert frame["notification"]["title"] == "You have an invitation"
+    assert await b.receive_nothing(timeout=0.3)
+    await second_tab.disconnect()
