@@ -9,16 +9,11 @@ main thread).
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
+
+from tests.live_server import Daphne, database_url_for_subprocess
 
 E2E_REQUIRED = os.environ.get("E2E") == "1"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -51,20 +46,6 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(db['NAME']).resolve()}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture(scope="session")
 def mail_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("mail")
@@ -72,55 +53,18 @@ def mail_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def daphne_server(django_db_setup, django_db_blocker, mail_dir, tmp_path_factory):
-    port = _free_port()
     with django_db_blocker.unblock():
-        database_url = _database_url()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url,
-        "EMAIL_FILE_PATH": str(mail_dir),
-        "MEDIA_ROOT": str(tmp_path_factory.mktemp("live-media")),
-        "DJANGO_ALLOW_ASYNC_UNSAFE": "",
-    }
-    log_path = tmp_path_factory.mktemp("live-log") / "daphne.log"
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "config.asgi:application",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        database_url = database_url_for_subprocess()
+    server = Daphne(
+        database_url=database_url,
+        log_dir=tmp_path_factory.mktemp("live-log"),
+        env={
+            "EMAIL_FILE_PATH": str(mail_dir),
+            "MEDIA_ROOT": str(tmp_path_factory.mktemp("live-media")),
+        },
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz/", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"daphne did not start:\n{log_path.read_text()[-3000:]}")
-        time.sleep(0.2)
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Two people in two browsers: live delivery, "Seen", reconnection without loss, edits."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -152,4 +153,4 @@ def test_an_attachment_uploads_with_progress_and_downloads(browser, live_url, pe
     with page.expect_download() as download:
         link.click()
     assert download.value.suggested_filename == "brief.txt"
-    assert open(download.value.path()).read() == "The brief, in plain text.\n"
+    assert Path(download.value.path()).read_text() == "The brief, in plain text.\n"
