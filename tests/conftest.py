@@ -86,3 +86,19 @@ def freelancer_user(db):
     from tests.factories import UserFactory
 
     return UserFactory(role="freelancer", name="Sam Rivera")
+
+
+# Three people for conversations: two who talk, one who must never see what they say.
+@pytest.fixture
+def alice(make_user):
+    return make_user(name="Alice Client", role="client")
+
+
+@pytest.fixture
+def bob(make_user):
+    return make_user(name="Bob Freelancer", role="freelancer")
+
+
+@pytest.fixture
+def eve(make_user):
+    return make_user(name="Eve Outsider", role="freelancer")

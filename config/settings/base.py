@@ -5,9 +5,10 @@ only here (ARCHITECTURE.md, "Configuration"). local/test/production change only 
 """
 
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import environ
+
+from config.redis import channel_layer_host, redis_db_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -101,12 +102,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="")
 
 
-def redis_db_url(url: str, db: int) -> str:
-    """The same Redis server on another database number, so a cache FLUSHDB spares the rest."""
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, ""))
-
-
 # channels-redis drops messages silently once a channel holds `capacity` of them; catch-up by
 # version (ARCHITECTURE.md, "Real time") is the guarantee, the channel layer only a hint.
 CHANNEL_LAYER_CAPACITY = env.int("CHANNEL_LAYER_CAPACITY", default=1000)
@@ -117,7 +112,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [redis_db_url(REDIS_URL, 0)],
+                "hosts": [channel_layer_host(redis_db_url(REDIS_URL, 0))],
                 "capacity": CHANNEL_LAYER_CAPACITY,
                 "group_expiry": CHANNEL_LAYER_GROUP_EXPIRY,
                 "prefix": env("CHANNEL_LAYER_PREFIX", default="tandem"),
@@ -243,4 +238,6 @@ MESSAGE_DIGEST_DELAY_MINUTES = env.int("MESSAGE_DIGEST_DELAY_MINUTES", default=1
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CELERY_BEAT_SCHEDULE = {
     "messaging-send-due-digests": {"task": "messaging.tasks.send_due_digests", "schedule": 60.0},
+    "workrooms-send-reminders": {"task": "workrooms.tasks.send_reminders", "schedule": 60.0},
+    "invitations-expire": {"task": "invitations.tasks.expire_invitations", "schedule": 300.0},
 }

@@ -6,21 +6,6 @@ from messaging import services
 
 
 @pytest.fixture
-def alice(make_user):
-    return make_user(name="Alice Client", role="client")
-
-
-@pytest.fixture
-def bob(make_user):
-    return make_user(name="Bob Freelancer", role="freelancer")
-
-
-@pytest.fixture
-def eve(make_user):
-    return make_user(name="Eve Outsider", role="freelancer")
-
-
-@pytest.fixture
 def direct(alice, bob):
     return services.conversation_open_direct(user=alice, other=bob)
 
