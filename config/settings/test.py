@@ -8,13 +8,13 @@ DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="tandem-test-key-not-secret")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Celery runs eagerly whatever REDIS_URL says; a test that needs a real worker says so itself.
-CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 # The live server for browser tests runs in its own process: mail goes to files it can share.
-EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / ".pytest-mail"))
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / ".pytest-media")))
 
