@@ -70,7 +70,8 @@ def test_a_killed_worker_is_retried_without_a_duplicate_email(alice, bob, tmp_pa
         "CRASH_MARKER": str(marker),
         "DJANGO_ALLOW_ASYNC_UNSAFE": "",
     }
-    producer = Celery(broker=private_redis.url + "/2")
+    # Not the current app: shared tasks elsewhere must keep using the project's broker.
+    producer = Celery(broker=private_redis.url + "/2", set_as_current=False)
     producer.send_task("messaging.tasks.send_digest", args=[state.pk])
     log = tmp_path / "worker.log"
 
