@@ -1,0 +1,223 @@
+// The workroom page: tabs, live panels, countdowns and uploads with progress bars.
+//
+// The chat itself is thread.js. Services publish {"type":"workroom.updated","panel":…} on the
+// room's conversation; live.js re-emits it on the shared socket and this module refetches that
+// panel's HTML fragment (/workrooms/<id>/panels/<name>/). A panel someone is typing in is
+// refreshed once they leave it, so nothing typed is lost.
+import { getLive } from "./live.js";
+
+const room = document.querySelector("[data-workroom]");
+const workroomId = Number(room.dataset.workroom);
+const panelBase = room.dataset.panelUrl.replace(/files\/$/, "");
+const live = getLive();
+
+// --- Tabs --------------------------------------------------------------------------------------
+const tabs = [...room.querySelectorAll("[data-tab]")];
+
+function select(name, { focus = false } = {}) {
+  for (const tab of tabs) {
+    const selected = tab.dataset.tab === name;
+    tab.setAttribute("aria-selected", String(selected));
+    tab.tabIndex = selected ? 0 : -1;
+    if (selected && focus) tab.focus();
+    if (selected) tab.classList.remove("tab--fresh");
+    const panel = document.getElementById(tab.getAttribute("aria-controls"));
+    if (panel && tab.dataset.tab !== "chat") panel.hidden = !selected;
+  }
+  room.classList.toggle("room--chat", name === "chat");
+  const url = new URL(location.href);
+  url.searchParams.set("tab", name);
+  history.replaceState(null, "", url);
+}
+
+room.addEventListener("click", (event) => {
+  const tab = event.target.closest("[data-tab]");
+  if (!tab) return;
+  event.preventDefault();
+  select(tab.dataset.tab);
+});
+
+room.querySelector("[role=tablist]").addEventListener("keydown", (event) => {
+  const visible = tabs.filter((t) => t.offsetParent !== null);
+  const index = visible.indexOf(document.activeElement);
+  if (index < 0) return;
+  let next = null;
+  if (event.key === "ArrowRight") next = visible[(index + 1) % visible.length];
+  if (event.key === "ArrowLeft") next = visible[(index - 1 + visible.length) % visible.length];
+  if (next) {
+    event.preventDefault();
+    select(next.dataset.tab, { focus: true });
+  }
+});
+
+// On a phone the chat is a tab too: start on it unless the address names a panel.
+if (window.matchMedia("(max-width: 900px)").matches && !new URL(location.href).searchParams.get("tab")) {
+  select("chat");
+}
+
+// --- Live panels -------------------------------------------------------------------------------
+const waiting = new Set();
+
+function busy(region) {
+  if (region.contains(document.activeElement) && document.activeElement !== document.body) return true;
+  for (const form of region.querySelectorAll("details[open] form")) {
+    for (const field of form.querySelectorAll("textarea, input:not([type=hidden])")) {
+      if (field.type === "checkbox" ? field.checked !== field.defaultChecked : field.value !== field.defaultValue) return true;
+    }
+  }
+  return false;
+}
+
+async function refresh(name) {
+  const region = room.querySelector(`[data-panel="${name}"]`);
+  if (!region) return;
+  if (busy(region)) {
+    waiting.add(name);
+    return;
+  }
+  waiting.delete(name);
+  const response = await fetch(`${panelBase}${name}/`, {
+    headers: { "X-Requested-With": "fetch" },
+    credentials: "same-origin",
+  });
+  if (!response.ok) return;
+  region.innerHTML = await response.text();
+  tick();
+  const tab = tabs.find((t) => t.dataset.tab === name);
+  if (tab && tab.getAttribute("aria-selected") !== "true") tab.classList.add("tab--fresh");
+}
+
+room.addEventListener("focusout", () => setTimeout(() => waiting.forEach((name) => refresh(name)), 300));
+room.addEventListener("toggle", () => waiting.forEach((name) => refresh(name)), true);
+
+live.addEventListener("workroom.updated", (event) => {
+  const frame = event.detail;
+  if (frame.workroom !== workroomId) return;
+  if (frame.panel === "status") {
+    location.reload();
+    return;
+  }
+  refresh(frame.panel);
+});
+
+// After a reconnect the socket catches up on messages, not on panels: refetch them all.
+let wasConnected = true;
+live.addEventListener("status", (event) => {
+  if (event.detail.connected && !wasConnected) ["files", "deadlines", "calls", "activity"].forEach(refresh);
+  wasConnected = event.detail.connected;
+});
+
+// --- Countdowns --------------------------------------------------------------------------------
+function span(ms) {
+  const minutes = Math.round(Math.abs(ms) / 60000);
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const mins = minutes % 60;
+  if (days >= 2) return `${days} days${hours ? ` ${hours} h` : ""}`;
+  if (days === 1) return `1 day${hours ? ` ${hours} h` : ""}`;
+  if (hours) return `${hours} h ${mins} min`;
+  return `${mins} min`;
+}
+
+function tick() {
+  const now = Date.now();
+  for (const node of room.querySelectorAll("[data-countdown]")) {
+    const left = Date.parse(node.dataset.countdown) - now;
+    const call = node.dataset.countdownKind === "call";
+    node.classList.toggle("countdown--overdue", left < 0 && !call);
+    node.classList.toggle("countdown--soon", left >= 0 && left < 24 * 3600 * 1000);
+    if (call) node.textContent = left > 0 ? `starts in ${span(left)}` : left > -3600 * 1000 ? "now" : "";
+    else node.textContent = left >= 0 ? `${span(left)} left` : `${span(left)} overdue`;
+  }
+}
+tick();
+setInterval(tick, 30000);
+
+// --- Confirmations -----------------------------------------------------------------------------
+room.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-confirm]");
+  if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+});
+
+// --- Uploads with progress ---------------------------------------------------------------------
+const uploadForm = room.querySelector("[data-upload]");
+
+function uploadOne(file, description, row) {
+  return new Promise((resolve) => {
+    const data = new FormData();
+    data.append("csrfmiddlewaretoken", uploadForm.querySelector("[name=csrfmiddlewaretoken]").value);
+    data.append("description", description);
+    data.append("files", file);
+    const request = new XMLHttpRequest();
+    request.open("POST", uploadForm.action);
+    request.setRequestHeader("X-Requested-With", "fetch");
+    const bar = row.querySelector("progress");
+    const status = row.querySelector("[data-status]");
+    request.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable) bar.value = event.loaded / event.total;
+    });
+    request.addEventListener("load", () => {
+      let body = {};
+      try {
+        body = JSON.parse(request.responseText);
+      } catch {
+        body = { error: request.status === 413 ? "This file is too large." : "The upload failed." };
+      }
+      if (request.status < 300) {
+        bar.value = 1;
+        row.classList.add("upload-list__item--done");
+        status.textContent = "Shared";
+        resolve(true);
+      } else {
+        row.classList.add("upload-list__item--error");
+        status.textContent = body.error || "The upload failed.";
+        resolve(false);
+      }
+    });
+    request.addEventListener("error", () => {
+      row.classList.add("upload-list__item--error");
+      status.textContent = "The connection dropped; try again.";
+      resolve(false);
+    });
+    request.send(data);
+  });
+}
+
+uploadForm?.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const input = uploadForm.querySelector("input[type=file]");
+  const list = uploadForm.querySelector("[data-upload-list]");
+  const description = uploadForm.querySelector("[name=description]").value;
+  const files = [...input.files];
+  if (!files.length) {
+    input.focus();
+    return;
+  }
+  list.replaceChildren();
+  const jobs = files.map((file) => {
+    const row = document.createElement("li");
+    row.className = "upload-list__item";
+    const name = document.createElement("span");
+    name.className = "upload-list__name";
+    name.textContent = file.name;
+    const bar = document.createElement("progress");
+    bar.className = "progress";
+    bar.max = 1;
+    bar.value = 0;
+    bar.setAttribute("aria-label", `Uploading ${file.name}`);
+    const status = document.createElement("span");
+    status.className = "upload-list__status";
+    status.dataset.status = "";
+    row.append(name, bar, status);
+    list.append(row);
+    return { file, row };
+  });
+  // One at a time, so versions of the same name land in order.
+  let allDone = true;
+  for (const { file, row } of jobs) {
+    allDone = (await uploadOne(file, description, row)) && allDone;
+  }
+  input.value = "";
+  if (allDone) uploadForm.querySelector("[name=description]").value = "";
+  refresh("files");
+});

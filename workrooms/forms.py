@@ -1,0 +1,126 @@
+"""Forms parse input; the rules live in workrooms.services."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.template.defaultfilters import filesizeformat
+
+from profiles.timezones import is_valid_timezone
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+class ZonedDateTimeField(forms.DateTimeField):
+    """A wall-clock time read in the viewer's own timezone (activated by middleware)."""
+
+    widget = DATETIME_WIDGET
+    input_formats = DATETIME_FORMATS
+
+
+class OpenForm(forms.Form):
+    freelancer = forms.CharField(
+        label="Freelancer",
+        max_length=40,
+        help_text="Their handle, as on their profile (e.g. sam-rivera).",
+    )
+    title = forms.CharField(label="Project title", max_length=200)
+
+    def clean_freelancer(self):
+        handle = self.cleaned_data["freelancer"].strip().lstrip("@").lower()
+        person = get_user_model().objects.filter(handle=handle, is_active=True).first()
+        if person is None:
+            raise forms.ValidationError("Nobody has this handle. Check their profile address.")
+        if not person.is_freelancer:
+            raise forms.ValidationError(f"{person.name} is not a freelancer on Tandem.")
+        return person
+
+
+class FileUploadForm(forms.Form):
+    description = forms.CharField(
+        label="Description", max_length=500, required=False, widget=forms.TextInput
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["description"].help_text = (
+            f"Up to {filesizeformat(settings.FILE_UPLOAD_MAX_SIZE)} per file. A file with the "
+            "name of one already shared becomes its next version."
+        )
+
+
+class DeadlineForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    due_at = ZonedDateTimeField(label="Due")
+    amount = forms.DecimalField(
+        required=False, min_value=0, max_digits=12, decimal_places=2, label="Amount"
+    )
+    currency = forms.CharField(
+        required=False, max_length=3, label="Currency", widget=forms.TextInput(attrs={"size": 4})
+    )
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].strip().upper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("amount") is not None and not data.get("currency"):
+            self.add_error("currency", "Give the currency of the amount, e.g. EUR.")
+        return data
+
+
+class SubmitForm(forms.Form):
+    note = forms.CharField(
+        required=False, label="Note to the client", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    versions = forms.TypedMultipleChoiceField(
+        required=False, coerce=int, label="Files delivered", widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, versions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["versions"].choices = [
+            (v.pk, f"{v.shared_file.name} (version {v.number})") for v in versions
+        ]
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("changes", "Request changes")])
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CallForm(forms.Form):
+    starts_at = ZonedDateTimeField(label="Starts")
+    duration_minutes = forms.TypedChoiceField(
+        label="Duration",
+        coerce=int,
+        initial=30,
+        choices=[(15, "15 min"), (30, "30 min"), (45, "45 min"), (60, "1 hour"), (90, "1½ hours")],
+    )
+    agenda = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write an agenda, so both of you can prepare."},
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class RescheduleForm(CallForm):
+    agenda = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CancelCallForm(forms.Form):
+    note = forms.CharField(
+        label="Why cancel?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why, so the other person knows."},
+    )
+
+
+def aware_in(value: datetime, zone_name: str) -> datetime:
+    """Attach a timezone to a naive wall-clock time (used by tests and the demo)."""
+    zone = ZoneInfo(zone_name if is_valid_timezone(zone_name) else "UTC")
+    return value.replace(tzinfo=zone)
