@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("profiles.urls")),
     path("", include("messaging.urls")),
     path("", include("workrooms.urls")),
+    path("", include("invitations.urls")),
 ]

@@ -104,9 +104,8 @@ def test_freelancer_completes_profile_and_client_finds_and_messages_them(page, l
     expect(client_page).to_have_url(f"{live_url}/u/sam-rivera/")
     expect(client_page.get_by_role("heading", name="Sam Rivera")).to_be_visible()
     expect(client_page.get_by_text("Physio booking platform")).to_be_visible()
-    invite = client_page.get_by_role("button", name="Invite to job")
-    expect(invite).to_have_attribute("aria-disabled", "true")
-    expect(invite).to_have_attribute("title", "Jobs arrive soon")
+    invite = client_page.get_by_role("link", name="Invite to job")
+    expect(invite).to_have_attribute("href", "/invitations/new/?freelancer=sam-rivera")
 
     with client_page.expect_request(
         lambda request: (

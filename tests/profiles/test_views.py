@@ -59,17 +59,13 @@ class TestSignInRequired:
 
 
 class TestProfilePage:
-    def test_a_client_sees_message_and_a_disabled_invite(
-        self, signed_in, client_user, freelancer_user
-    ):
+    def test_a_client_sees_message_and_invite(self, signed_in, client_user, freelancer_user):
         fill_profile(freelancer_user, title="Django developer", skills=["Django", "Celery"])
         page = signed_in(client_user).get(f"/u/{freelancer_user.handle}/").content.decode()
 
         assert f'action="/messages/with/{freelancer_user.handle}/"' in page
         assert 'name="csrfmiddlewaretoken"' in page
-        assert "Invite to job" in page and 'aria-disabled="true"' in page
-        assert "Jobs arrive soon" in page
-        assert "/jobs/invite/" not in page
+        assert f'href="/invitations/new/?freelancer={freelancer_user.handle}"' in page
         assert "Edit profile" not in page
         assert "Django developer" in page and "Celery" in page
 

@@ -1,0 +1,176 @@
+"""Forms parse and show; the services decide (limits are checked again there)."""
+
+from django import forms
+
+from invitations.models import (
+    BUDGET_MAX,
+    EXPIRY_DAYS_CHOICES,
+    EXPIRY_DAYS_DEFAULT,
+    JOB_DESCRIPTION_MAX_LENGTH,
+    JOB_TITLE_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    Currency,
+    Invitation,
+    Job,
+)
+from invitations.services import Budget
+
+NEW_JOB = "new"
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in (value or "").replace("\n", ",").split(",") if part.strip()]
+
+
+def _money(label: str, *, required: bool = False, max_value=BUDGET_MAX, help_text: str = ""):
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=0,
+        max_value=max_value,
+        max_digits=12,
+        decimal_places=2,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
+        error_messages={"min_value": "Enter an amount above 0."},
+    )
+
+
+class JobForm(forms.Form):
+    title = forms.CharField(
+        label="Job title",
+        max_length=JOB_TITLE_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"placeholder": "Website rebuild"}),
+    )
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        max_length=JOB_DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 5,
+                "placeholder": "What needs doing, what good looks like, and by when.",
+            }
+        ),
+    )
+    skills = forms.CharField(
+        label="Skills it takes",
+        required=False,
+        max_length=15 * 52,
+        widget=forms.TextInput(attrs={"placeholder": "Django, PostgreSQL, Figma"}),
+        help_text="Separate them with commas.",
+    )
+    budget_type = forms.ChoiceField(
+        label="Budget",
+        choices=Job.BudgetType.choices,
+        initial=Job.BudgetType.FIXED,
+        widget=forms.RadioSelect,
+    )
+    budget_amount = _money("Fixed price", help_text="For the whole job.")
+    rate_min = _money("Hourly from", max_value=10_000)
+    rate_max = _money("Hourly up to", max_value=10_000)
+    currency = forms.ChoiceField(label="Currency", choices=Currency.choices, initial="USD")
+
+    def __init__(self, *args, job: Job | None = None, **kwargs):
+        if job is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "title": job.title,
+                    "description": job.description,
+                    "skills": ", ".join(skill.name for skill in job.skills.all()),
+                    "budget_type": job.budget_type,
+                    "budget_amount": job.budget_amount,
+                    "rate_min": job.rate_min,
+                    "rate_max": job.rate_max,
+                    "currency": job.currency,
+                },
+            )
+        super().__init__(*args, **kwargs)
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "description": data.get("description", ""),
+            "skills": _split(data.get("skills", "")),
+            "budget": Budget(
+                budget_type=data["budget_type"],
+                amount=data.get("budget_amount"),
+                rate_min=data.get("rate_min"),
+                rate_max=data.get("rate_max"),
+                currency=data["currency"],
+            ),
+        }
+
+
+class NoteField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", NOTE_MAX_LENGTH)
+        kwargs.setdefault("strip", True)
+        attrs = {"rows": kwargs.pop("rows", 8), "data-note": "", "maxlength": NOTE_MAX_LENGTH}
+        kwargs.setdefault("widget", forms.Textarea(attrs=attrs))
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": "Write a note: a personal word gets a better answer.",
+                "max_length": f"Keep the note to {NOTE_MAX_LENGTH:,} characters "
+                "(it has %(show_value)s).",
+            },
+        )
+        super().__init__(**kwargs)
+
+
+class InvitationForm(forms.Form):
+    """Pick one of your open jobs (or "a new job", described in a JobForm) and write a note."""
+
+    job = forms.ChoiceField(label="Job")
+    note = NoteField(
+        label="Your note",
+        help_text="Say why you thought of them: a personal note gets more, and faster, answers.",
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label="Open for",
+        choices=EXPIRY_DAYS_CHOICES,
+        coerce=int,
+        initial=EXPIRY_DAYS_DEFAULT,
+        help_text="After this the invitation expires and can no longer be accepted.",
+    )
+
+    def __init__(self, *args, jobs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.jobs = {str(job.pk): job for job in jobs}
+        choices = [(pk, job.title) for pk, job in self.jobs.items()]
+        self.fields["job"].choices = [*choices, (NEW_JOB, "A new job…")]
+        if not choices:
+            self.fields["job"].initial = NEW_JOB
+
+    @property
+    def wants_new_job(self) -> bool:
+        return self.data.get("job", self.fields["job"].initial) == NEW_JOB
+
+    def chosen_job(self) -> Job | None:
+        return self.jobs.get(self.cleaned_data.get("job"))
+
+
+class AcceptForm(forms.Form):
+    response_note = NoteField(
+        label="Your note to the client",
+        rows=7,
+        help_text="Your cover letter: what you'd do first, questions you have, when you can "
+        "start. It becomes the first message in your workroom.",
+    )
+    proposed_rate = _money("Your proposed rate")
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput, label="Send it anyway")
+
+
+class DeclineForm(forms.Form):
+    decline_reason = forms.ChoiceField(
+        label="Reason", choices=Invitation.DeclineReason.choices, widget=forms.RadioSelect
+    )
+    decline_note = NoteField(
+        label="A word to the client",
+        required=False,
+        rows=3,
+        help_text="Optional, unless you chose “Another reason”. A kind no helps next time.",
+    )

@@ -1,0 +1,299 @@
+"""Jobs and invitations pages. Thin: parse, call one service or selector, render."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from invitations import selectors, services
+from invitations.forms import NEW_JOB, AcceptForm, DeclineForm, InvitationForm, JobForm
+from invitations.models import NOTE_MAX_LENGTH, Invitation
+from profiles.models import User
+
+
+def client_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_client:
+            raise PermissionDenied("Only clients have jobs.")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the form's fields (or above them)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for item in errors:
+                form.add_error(field if field in form.fields else None, item.messages[0])
+    else:
+        for text in error.messages:
+            form.add_error(None, text)
+
+
+# --- Jobs ------------------------------------------------------------------------------------
+
+
+@client_required
+@require_GET
+def job_list(request):
+    return render(
+        request, "invitations/job_list.html", {"jobs": selectors.jobs_for(user=request.user)}
+    )
+
+
+def _job_or_404(request, job_id):
+    # Scoped to the signed-in client: anyone else's job (or anyone not a client) gets a 404.
+    job = selectors.job_for(user=request.user, job_id=job_id)
+    if job is None:
+        raise Http404("No such job.")
+    return job
+
+
+@client_required
+@require_http_methods(["GET", "POST"])
+def job_create(request):
+    form = JobForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.job_create(client=request.user, **form.service_arguments())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"“{job.title}” is posted. Now invite someone to it.")
+            return redirect(job)
+    return render(request, "invitations/job_form.html", {"form": form, "job": None})
+
+
+@login_required
+@require_GET
+def job_detail(request, job_id):
+    job = _job_or_404(request, job_id)
+    invitations = selectors.invitations_for_job(job=job)
+    return render(
+        request,
+        "invitations/job_detail.html",
+        {"job": job, "invitations": invitations, "now": timezone.now()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def job_edit(request, job_id):
+    job = _job_or_404(request, job_id)
+    if not job.is_open:
+        messages.error(request, "This job is closed: it can't be edited any more.")
+        return redirect(job)
+    form = JobForm(request.POST or None, job=job)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.job_update(job=job, by=request.user, **form.service_arguments())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Job saved.")
+            return redirect(job)
+    return render(request, "invitations/job_form.html", {"form": form, "job": job})
+
+
+@login_required
+@require_POST
+def job_close(request, job_id):
+    job = _job_or_404(request, job_id)
+    if job.is_open:
+        services.job_close(job=job, by=request.user)
+        messages.success(
+            request, f"“{job.title}” is closed; its pending invitations were withdrawn."
+        )
+    return redirect(job)
+
+
+# --- Invitations -----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def invitation_list(request):
+    status = request.GET.get("status", "")
+    if status not in selectors.STATUS_FILTERS:
+        status = ""
+    counts = selectors.invitation_counts(user=request.user)
+    context = {
+        "invitations": selectors.invitations_for(user=request.user, status=status),
+        "counts": counts,
+        "status": status,
+        "filters": [(name, counts[name]) for name in selectors.STATUS_FILTERS],
+        "now": timezone.now(),
+    }
+    return render(request, "invitations/list.html", context)
+
+
+@client_required
+@require_http_methods(["GET", "POST"])
+def invitation_new(request):
+    handle = request.GET.get("freelancer") or request.POST.get("freelancer") or ""
+    freelancer = User.objects.select_related("profile").filter(handle=handle).first()
+    if freelancer is None:
+        raise Http404("No such person.")
+    context = {"freelancer": freelancer}
+    if not freelancer.is_freelancer or not freelancer.is_active:
+        context["refusal"] = (
+            f"{freelancer.name} isn't a freelancer, so they can't be invited to a job."
+        )
+        return render(request, "invitations/new.html", context, status=400)
+
+    jobs = list(selectors.open_jobs_for(user=request.user))
+    initial = {"note": services.note_template(client=request.user, freelancer=freelancer)}
+    form = InvitationForm(request.POST or None, jobs=jobs, initial=initial)
+    # The new job's fields count only when "A new job…" is chosen.
+    job_form = JobForm(request.POST if form.is_bound and form.wants_new_job else None, prefix="job")
+    if request.method == "POST":
+        invitation = _send(request, form, job_form, freelancer)
+        if invitation is not None:
+            messages.success(request, f"Invitation sent to {freelancer.name}.")
+            return redirect(invitation)
+    context.update(form=form, job_form=job_form, new_job=NEW_JOB, jobs=jobs)
+    context["note_max"] = NOTE_MAX_LENGTH
+    return render(request, "invitations/new.html", context)
+
+
+def _send(request, form, job_form, freelancer) -> Invitation | None:
+    """Create the job if asked, then send; all or nothing, errors put next to the fields."""
+    if not form.is_valid() or (form.wants_new_job and not job_form.is_valid()):
+        return None
+    try:
+        with transaction.atomic():
+            if form.wants_new_job:
+                try:
+                    job = services.job_create(client=request.user, **job_form.service_arguments())
+                except ValidationError as error:
+                    _apply_errors(job_form, error)
+                    raise
+            else:
+                job = form.chosen_job()
+            return services.invitation_send(
+                job=job,
+                freelancer=freelancer,
+                by=request.user,
+                note=form.cleaned_data["note"],
+                expires_in_days=form.cleaned_data["expires_in_days"],
+            )
+    except ValidationError as error:
+        if not (form.wants_new_job and job_form.errors):
+            _apply_errors(form, error)
+        return None
+
+
+def _invitation_or_404(request, invitation_id) -> Invitation:
+    invitation = selectors.invitation_for(user=request.user, invitation_id=invitation_id)
+    if invitation is None:
+        raise Http404("No such invitation.")
+    return invitation
+
+
+def _detail(request, invitation, *, accept_form=None, decline_form=None, warning=None, status=200):
+    is_freelancer = invitation.freelancer_id == request.user.pk
+    now = timezone.now()
+    context = {
+        "invitation": invitation,
+        "job": invitation.job,
+        "is_freelancer": is_freelancer,
+        "is_client": invitation.job.client_id == request.user.pk,
+        "can_answer": is_freelancer and invitation.is_open and invitation.job.is_open,
+        "accept_form": accept_form or AcceptForm(),
+        "decline_form": decline_form or DeclineForm(),
+        "warning": warning,
+        "open_panel": "decline" if decline_form is not None and decline_form.errors else "accept",
+        "time_left": invitation.expires_at - now,
+        "soon": invitation.expires_at - now <= services.REMINDER_BEFORE,
+        "note_max": NOTE_MAX_LENGTH,
+    }
+    return render(request, "invitations/detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def invitation_detail(request, invitation_id):
+    return _detail(request, _invitation_or_404(request, invitation_id))
+
+
+def _closed(request, invitation, error) -> object:
+    messages.error(request, error.messages[0] + " Nothing was changed.")
+    return redirect(invitation)
+
+
+@login_required
+@require_POST
+def invitation_accept(request, invitation_id):
+    invitation = _invitation_or_404(request, invitation_id)
+    if invitation.freelancer_id != request.user.pk:
+        raise Http404("No such invitation.")
+    form = AcceptForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, invitation, accept_form=form, status=400)
+    try:
+        workroom = services.invitation_accept(
+            invitation=invitation,
+            by=request.user,
+            note=form.cleaned_data["response_note"],
+            proposed_rate=form.cleaned_data["proposed_rate"],
+            confirm=form.cleaned_data["confirm"],
+        )
+    except services.InvitationClosed as error:
+        return _closed(request, invitation, error)
+    except services.ConductWarning as warning:
+        form = AcceptForm(initial={**form.cleaned_data, "confirm": True})
+        return _detail(request, invitation, accept_form=form, warning=warning.reasons)
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return _detail(request, invitation, accept_form=form, status=400)
+    messages.success(
+        request, f"You accepted. Welcome to your workroom with {invitation.job.client.name}."
+    )
+    return redirect(workroom.get_absolute_url())
+
+
+@login_required
+@require_POST
+def invitation_decline(request, invitation_id):
+    invitation = _invitation_or_404(request, invitation_id)
+    if invitation.freelancer_id != request.user.pk:
+        raise Http404("No such invitation.")
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, invitation, decline_form=form, status=400)
+    try:
+        services.invitation_decline(
+            invitation=invitation,
+            by=request.user,
+            reason=form.cleaned_data["decline_reason"],
+            note=form.cleaned_data["decline_note"],
+        )
+    except services.InvitationClosed as error:
+        return _closed(request, invitation, error)
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return _detail(request, invitation, decline_form=form, status=400)
+    messages.success(request, f"You declined. {invitation.job.client.name} has been told.")
+    return redirect(invitation)
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request, invitation_id):
+    invitation = _invitation_or_404(request, invitation_id)
+    if invitation.job.client_id != request.user.pk:
+        raise Http404("No such invitation.")
+    try:
+        services.invitation_withdraw(invitation=invitation, by=request.user)
+    except services.InvitationClosed as error:
+        return _closed(request, invitation, error)
+    messages.success(request, f"Invitation withdrawn. {invitation.freelancer.name} has been told.")
+    return redirect(invitation)

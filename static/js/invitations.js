@@ -1,0 +1,46 @@
+// Jobs and invitations: the note's character counter, the budget fields that fit the budget
+// type, the new-job fields when "A new job…" is picked, and confirmations.
+
+// Character counters under notes ("1,234 of 5,000 characters").
+for (const counter of document.querySelectorAll("[data-note-counter]")) {
+  const field = counter.previousElementSibling?.querySelector("textarea[data-note]");
+  if (!field) continue;
+  const max = Number(counter.dataset.max);
+  const update = () => {
+    const length = field.value.length;
+    counter.textContent = `${length.toLocaleString()} of ${max.toLocaleString()} characters`;
+    counter.classList.toggle("field__counter--over", length > max);
+  };
+  field.addEventListener("input", update);
+  update();
+  counter.hidden = false;
+}
+
+// Fixed price or hourly range: show the fields for the chosen one.
+for (const budget of document.querySelectorAll("[data-budget]")) {
+  const form = budget.closest("form");
+  const radios = [...form.querySelectorAll('input[type="radio"][name$="budget_type"]')];
+  const show = () => {
+    const hourly = radios.find((radio) => radio.checked)?.value === "hourly";
+    budget.querySelector("[data-budget-fixed]").hidden = hourly;
+    budget.querySelector("[data-budget-hourly]").hidden = !hourly;
+  };
+  for (const radio of radios) radio.addEventListener("change", show);
+  show();
+}
+
+// The invite form: the new job's fields only when "A new job…" is chosen.
+const jobSelect = document.querySelector("[data-invite-form] select[name='job']");
+const newJob = document.querySelector("[data-new-job]");
+if (jobSelect && newJob) {
+  const show = () => {
+    newJob.hidden = jobSelect.value !== "new";
+  };
+  jobSelect.addEventListener("change", show);
+  show();
+}
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-confirm]");
+  if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+});
