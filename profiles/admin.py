@@ -16,6 +16,7 @@ from profiles.models import (
     WorkSample,
     normalize_skill,
 )
+from profiles.search import search_documents_refresh
 from profiles.services import handle_for_new_user, profile_reindex, skill_rename
 
 
@@ -89,13 +90,22 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description="Deactivate selected users (they can no longer log in)")
     def deactivate(self, request, queryset):
-        updated = queryset.exclude(pk=request.user.pk).update(is_active=False)
+        ids = list(queryset.exclude(pk=request.user.pk).values_list("pk", flat=True))
+        updated = User.objects.filter(pk__in=ids).update(is_active=False)
+        search_documents_refresh(profile_ids=ids)  # out of search at once
         self.message_user(request, f"Deactivated {updated} user(s).")
 
     @admin.action(description="Reactivate selected users")
     def reactivate(self, request, queryset):
-        updated = queryset.update(is_active=True)
+        ids = list(queryset.values_list("pk", flat=True))
+        updated = User.objects.filter(pk__in=ids).update(is_active=True)
+        search_documents_refresh(profile_ids=ids)
         self.message_user(request, f"Reactivated {updated} user(s).")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"role", "is_active"} & set(form.changed_data):
+            search_documents_refresh(profile_ids=[obj.pk])
 
 
 class ProfileSkillInline(admin.TabularInline):

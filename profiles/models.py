@@ -354,14 +354,15 @@ class WorkSample(models.Model):
 
 
 class ProfileSearchDocument(models.Model):
-    """PostgreSQL only: the weighted full-text vector of a profile (skills A, title B, overview C).
+    """PostgreSQL only: the full weighted text of a profile (skills A, title B, overview C).
 
-    A narrow table of its own rather than a column on Profile: its migration creates it only on
-    PostgreSQL (SQLite has no tsvector and no GIN), while Profile stays identical everywhere, and
-    ranking reads these small rows instead of the wide profile rows. On PostgreSQL the foreign key
-    is added by the migration with ON DELETE CASCADE, so Django never has to touch this table
-    when a profile is deleted (hence DO_NOTHING, which keeps SQLite from looking for it).
-    Kept up to date by profiles.services through profiles.search.search_documents_refresh().
+    Tables of their own rather than columns on Profile: their migrations create them only on
+    PostgreSQL (SQLite has no tsvector and no GIN) while Profile stays the same everywhere. On
+    PostgreSQL the foreign key is added by the migration with ON DELETE CASCADE, so Django never
+    has to touch these tables when a profile is deleted (hence DO_NOTHING, which also keeps
+    SQLite from looking for them). Kept up to date by profiles.services through
+    profiles.search.search_documents_refresh(), with copies of what search filters on, so that a
+    search reads one table and joins profiles only for the page it shows.
     """
 
     profile = models.OneToOneField(
@@ -372,12 +373,46 @@ class ProfileSearchDocument(models.Model):
         related_name="search_document",
     )
     vector = SearchVectorField()
+    # Skills and title only: a match here is a "head" match, ranked before overview mentions.
+    head = SearchVectorField(null=True)
+    searchable = models.BooleanField(default=False)  # an active freelancer
+    availability = models.CharField(max_length=16, blank=True)
+    hourly_rate = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    rate_currency = models.CharField(max_length=3, blank=True)
 
     class Meta:
         indexes = [GinIndex(fields=["vector"], name="profile_search_vector_gin")]
 
     def __str__(self):
         return f"Search document of {self.profile_id}"
+
+
+class ProfileSearchHead(models.Model):
+    """PostgreSQL only: skills and title of a profile, in a narrow table of its own.
+
+    Most searches are for a skill or a role, and a broad one ("python", "designer") matches a
+    quarter of all profiles. Ranking them means reading every match; these rows are a fifth of
+    the size of the full documents, so that read stays within the latency budget.
+    """
+
+    profile = models.OneToOneField(
+        Profile,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="search_head",
+    )
+    head = SearchVectorField()
+    searchable = models.BooleanField(default=False)
+    availability = models.CharField(max_length=16, blank=True)
+    hourly_rate = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    rate_currency = models.CharField(max_length=3, blank=True)
+
+    class Meta:
+        indexes = [GinIndex(fields=["head"], name="profile_search_head_gin")]
+
+    def __str__(self):
+        return f"Search head of {self.profile_id}"
 
 
 class ResponseTimeRecord(models.Model):

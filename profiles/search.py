@@ -1,48 +1,93 @@
-"""Full-text documents for freelancer search (PostgreSQL), built by one SQL statement.
+"""Freelancer search on PostgreSQL: the documents, how they are built, how they are ranked.
 
-Weights: skills A, title B, overview C. With ts_rank's default weights (A 1.0, B 0.4, C 0.2) a
-single mention in the skills outranks any number of mentions in the overview, which is what a
-client expects: someone who lists "Django" as a skill comes before someone who once used it.
+Two tables, filled by one SQL statement (refresh_sql), hold each profile's searchable text:
+
+- ProfileSearchHead: skills (weight A) and title (weight B), narrow rows.
+- ProfileSearchDocument: skills, title and overview (weight C), the full text.
+
+Both carry copies of what search filters on (an active freelancer? availability, rate,
+currency), so a search reads one table and joins profiles only for the 20 it shows.
+
+Ranking is in two tiers. First the profiles whose skills or title match every word, ranked by
+ts_rank on that head text; then those that match only thanks to their overview, ranked by
+ts_rank on the full text. So someone who lists Django as a skill always comes before someone who
+once mentioned it, and a broad query ("python" matches a quarter of all profiles) ranks only the
+narrow rows, which is what keeps it fast (bench/search.py).
 """
 
 from collections.abc import Iterable
 
-from django.db import connection
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection as default_connection
+from django.db.models import Exists, F, OuterRef, QuerySet
 
-from profiles.models import Profile, ProfileSearchDocument, ProfileSkill, Skill
+from profiles.models import (
+    Profile,
+    ProfileSearchDocument,
+    ProfileSearchHead,
+    ProfileSkill,
+    Skill,
+    User,
+    normalize_skill,
+)
 
 SEARCH_CONFIG = "english"
 
 
 def refresh_sql(*, profile_ids: Iterable[int] | None) -> tuple[str, list]:
-    doc = ProfileSearchDocument._meta.db_table
-    profile = Profile._meta.db_table
-    link = ProfileSkill._meta.db_table
-    skill = Skill._meta.db_table
-    where, params = "", [SEARCH_CONFIG, SEARCH_CONFIG, SEARCH_CONFIG]
-    if profile_ids is not None:
+    """One statement that rebuilds both tables for these profiles (all of them when None)."""
+    head, doc = ProfileSearchHead._meta.db_table, ProfileSearchDocument._meta.db_table
+    profile, user = Profile._meta.db_table, User._meta.db_table
+    link, skill = ProfileSkill._meta.db_table, Skill._meta.db_table
+    params: list = [SEARCH_CONFIG, SEARCH_CONFIG, SEARCH_CONFIG, User.Role.FREELANCER]
+    if profile_ids is None:
+        # Everything at once: one aggregate over all skills beats a lookup per profile.
+        skills_join = f"""
+            LEFT JOIN (
+                SELECT ps.profile_id, string_agg(sk.name, ' , ' ORDER BY ps.position) AS names
+                FROM {link} ps JOIN {skill} sk ON sk.id = ps.skill_id
+                GROUP BY ps.profile_id
+            ) s ON s.profile_id = p.user_id"""  # noqa: S608 - table names from model metadata
+        where = ""
+    else:
+        skills_join = f"""
+            LEFT JOIN LATERAL (
+                SELECT string_agg(sk.name, ' , ' ORDER BY ps.position) AS names
+                FROM {link} ps JOIN {skill} sk ON sk.id = ps.skill_id
+                WHERE ps.profile_id = p.user_id
+            ) s ON true"""  # noqa: S608 - table names from model metadata
         where = "WHERE p.user_id = ANY(%s)"
         params.append(list(profile_ids))
+    columns = "searchable, availability, hourly_rate, rate_currency"
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns.split(", "))
     sql = f"""
-        INSERT INTO {doc} (profile_id, vector)
-        SELECT p.user_id,
-               setweight(to_tsvector(%s::regconfig, coalesce(s.names, '')), 'A')
-            || setweight(to_tsvector(%s::regconfig, p.title), 'B')
-            || setweight(to_tsvector(%s::regconfig, p.overview), 'C')
-        FROM {profile} p
-        LEFT JOIN LATERAL (
-            SELECT string_agg(sk.name, ' , ' ORDER BY ps.position) AS names
-            FROM {link} ps JOIN {skill} sk ON sk.id = ps.skill_id
-            WHERE ps.profile_id = p.user_id
-        ) s ON true
-        {where}
-        ON CONFLICT (profile_id) DO UPDATE SET vector = EXCLUDED.vector
+        WITH src AS (
+            SELECT p.user_id AS profile_id,
+                   setweight(to_tsvector(%s::regconfig, coalesce(s.names, '')), 'A')
+                || setweight(to_tsvector(%s::regconfig, p.title), 'B') AS head,
+                   setweight(to_tsvector(%s::regconfig, p.overview), 'C') AS body,
+                   (u.is_active AND u.role = %s) AS searchable,
+                   p.availability, p.hourly_rate, p.rate_currency
+            FROM {profile} p
+            JOIN {user} u ON u.id = p.user_id
+            {skills_join}
+            {where}
+        ), heads AS (
+            INSERT INTO {head} (profile_id, head, {columns})
+            SELECT profile_id, head, {columns} FROM src
+            ON CONFLICT (profile_id) DO UPDATE SET head = EXCLUDED.head, {updates}
+        )
+        INSERT INTO {doc} (profile_id, vector, head, {columns})
+        SELECT profile_id, head || body, head, {columns} FROM src
+        ON CONFLICT (profile_id) DO UPDATE
+            SET vector = EXCLUDED.vector, head = EXCLUDED.head, {updates}
     """  # noqa: S608 - table names come from model metadata, values are parameters
     return sql, params
 
 
-def search_documents_refresh(*, profile_ids: Iterable[int] | None = None) -> None:
-    """Rebuild the documents of these profiles (all when None). A no-op off PostgreSQL."""
+def search_documents_refresh(*, profile_ids: Iterable[int] | None = None, connection=None) -> None:
+    """Rebuild the search rows of these profiles (all when None). A no-op off PostgreSQL."""
+    connection = connection or default_connection
     if connection.vendor != "postgresql":
         return
     if profile_ids is not None:
@@ -52,3 +97,54 @@ def search_documents_refresh(*, profile_ids: Iterable[int] | None = None) -> Non
     sql, params = refresh_sql(profile_ids=profile_ids)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def ranked_tiers(
+    *,
+    q: str,
+    skills: Iterable[str] = (),
+    rate_min=None,
+    rate_max=None,
+    currency: str = "",
+    availability: Iterable[str] = (),
+) -> list[QuerySet]:
+    """The two tiers of a keyword search, each a queryset of (profile_id, rank), best first."""
+    query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+
+    def filtered(queryset: QuerySet) -> QuerySet:
+        queryset = queryset.filter(searchable=True)
+        for name in skills:
+            key = normalize_skill(name)
+            if key:
+                queryset = queryset.filter(
+                    Exists(
+                        ProfileSkill.objects.filter(
+                            profile_id=OuterRef("profile_id"), skill__normalized=key
+                        )
+                    )
+                )
+        if rate_min is not None or rate_max is not None:
+            queryset = queryset.filter(rate_currency=currency or Profile.Currency.USD)
+            if rate_min is not None:
+                queryset = queryset.filter(hourly_rate__gte=rate_min)
+            if rate_max is not None:
+                queryset = queryset.filter(hourly_rate__lte=rate_max)
+        availability_list = list(availability)
+        if availability_list:
+            queryset = queryset.filter(availability__in=availability_list)
+        return queryset
+
+    heads = (
+        filtered(ProfileSearchHead.objects.filter(head=query))
+        .annotate(rank=SearchRank(F("head"), query))
+        .order_by("-rank", "profile_id")
+        .values_list("profile_id", "rank")
+    )
+    overview_only = (
+        filtered(ProfileSearchDocument.objects.filter(vector=query))
+        .exclude(head=query)
+        .annotate(rank=SearchRank(F("vector"), query))
+        .order_by("-rank", "profile_id")
+        .values_list("profile_id", "rank")
+    )
+    return [heads, overview_only]

@@ -10,7 +10,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    F,
+    FloatField,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -281,6 +281,82 @@ def clean_query(q: str) -> str:
     return " ".join((q or "").split())[:QUERY_MAX_LENGTH]
 
 
+SEARCH_COUNT_CAP = 1000
+
+
+class SearchResults:
+    """The result of a search, for Paginator: count() and slices, one page at a time.
+
+    Holds one or more tiers, each a queryset of (profile id, rank) in order; the results are
+    the first tier, then the next. Counting stops at SEARCH_COUNT_CAP (the page says "1,000+"):
+    nobody reads past fifty pages, and an exact count of a broad query would cost as much as
+    the search itself. A slice fetches the ids it needs from the tiers, then the profiles with
+    their users and skills in two queries, however many there are.
+    """
+
+    def __init__(self, tiers: list[QuerySet], *, cap: int = SEARCH_COUNT_CAP):
+        self.tiers = tiers
+        self.cap = cap
+        self._tier_counts: list[int] | None = None
+
+    def tier_counts(self) -> list[int]:
+        if self._tier_counts is None:
+            counts, room = [], self.cap + 1
+            for tier in self.tiers:
+                found = tier[:room].count() if room > 0 else 0
+                counts.append(found)
+                room -= found
+            self._tier_counts = counts
+        return self._tier_counts
+
+    def count(self) -> int:
+        return min(sum(self.tier_counts()), self.cap)
+
+    @property
+    def capped(self) -> bool:
+        """More than `cap` matched: the count shown is a floor."""
+        return sum(self.tier_counts()) > self.cap
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[0 : self.count()])
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            return self[key : key + 1][0]
+        start = key.start or 0
+        stop = self.count() if key.stop is None else min(key.stop, self.count())
+        rows, offset = [], 0
+        for tier, found in zip(self.tiers, self.tier_counts(), strict=True):
+            low, high = max(start - offset, 0), min(stop - offset, found)
+            if low < high:
+                rows.extend(tier[low:high])
+            offset += found
+        return self._profiles(rows)
+
+    def _profiles(self, rows) -> list[Profile]:
+        if not rows:
+            return []
+        by_id = (
+            Profile.objects.select_related("user")
+            .prefetch_related(_skills_prefetch())
+            .filter(user__role=User.Role.FREELANCER, user__is_active=True)
+            .in_bulk([pk for pk, _ in rows])
+        )
+        profiles = []
+        for pk, rank in rows:
+            if pk in by_id:  # a search row can trail a change made outside the services
+                by_id[pk].rank = rank
+                profiles.append(by_id[pk])
+        return profiles
+
+    def explain(self, **options) -> str:
+        """The plan of the first page of the first tier."""
+        return self.tiers[0][:20].explain(**options)
+
+
 def freelancer_search(
     *,
     q: str = "",
@@ -289,27 +365,49 @@ def freelancer_search(
     rate_max: Decimal | None = None,
     currency: str = "",
     availability=(),
-) -> QuerySet[Profile]:
+) -> SearchResults:
     """Active freelancers matching the criteria, most relevant first.
 
-    Keywords search skills, title and overview: on PostgreSQL through the stored, weighted
-    tsvector (profiles.search) ranked by ts_rank; elsewhere through icontains with a simple
-    score (an exact skill 8, a skill containing the word 4, the title 2, the overview 1).
-    Either way an exact skill match outranks a passing mention in the overview. Without
-    keywords, the most recently updated profiles come first. Rates are compared in one currency
-    (Tandem does not convert), so a rate bound keeps only profiles priced in `currency`.
+    Keywords search skills, title and overview. On PostgreSQL, through the stored, weighted
+    tsvectors of profiles.search: profiles whose skills or title match come first, ranked by
+    ts_rank, then those matching only in their overview. Elsewhere (SQLite) through icontains
+    with a simple score (an exact skill 8, a skill containing the word 4, the title 2, the
+    overview 1). Either way an exact skill match outranks a passing mention in the overview.
+    Without keywords, the most recently updated profiles come first. Rates are compared in one
+    currency (Tandem does not convert), so a rate bound keeps only profiles priced in `currency`.
     """
-    profiles = (
-        Profile.objects.filter(user__role=User.Role.FREELANCER, user__is_active=True)
-        .select_related("user")
-        .prefetch_related(_skills_prefetch())
-    )
+    q = clean_query(q)
+    criteria = {
+        "skills": [name for name in skills if normalize_skill(name)],
+        "rate_min": rate_min,
+        "rate_max": rate_max,
+        "currency": currency,
+        "availability": list(availability),
+    }
+    if q and connection.vendor == "postgresql":
+        from profiles.search import ranked_tiers
+
+        return SearchResults(ranked_tiers(q=q, **criteria))
+    profiles = _filtered_profiles(**criteria)
+    if not q:
+        ranked = profiles.annotate(rank=Value(0.0, output_field=FloatField())).order_by(
+            "-updated_at", "pk"
+        )
+    else:
+        ranked = _rank_fallback(profiles, q)
+    return SearchResults([ranked.values_list("pk", "rank")])
+
+
+def _filtered_profiles(*, skills, rate_min, rate_max, currency, availability) -> QuerySet:
+    profiles = Profile.objects.filter(user__role=User.Role.FREELANCER, user__is_active=True)
     for name in skills:
-        key = normalize_skill(name)
-        if key:
-            profiles = profiles.filter(
-                Exists(ProfileSkill.objects.filter(profile=OuterRef("pk"), skill__normalized=key))
+        profiles = profiles.filter(
+            Exists(
+                ProfileSkill.objects.filter(
+                    profile=OuterRef("pk"), skill__normalized=normalize_skill(name)
+                )
             )
+        )
     if rate_min is not None or rate_max is not None:
         profiles = profiles.filter(rate_currency=currency or Profile.Currency.USD)
         if rate_min is not None:
@@ -317,27 +415,8 @@ def freelancer_search(
         if rate_max is not None:
             profiles = profiles.filter(hourly_rate__lte=rate_max)
     if availability:
-        profiles = profiles.filter(availability__in=list(availability))
-
-    q = clean_query(q)
-    if not q:
-        return profiles.order_by("-updated_at", "pk")
-    if connection.vendor == "postgresql":
-        return _rank_postgresql(profiles, q)
-    return _rank_fallback(profiles, q)
-
-
-def _rank_postgresql(profiles: QuerySet[Profile], q: str) -> QuerySet[Profile]:
-    from django.contrib.postgres.search import SearchQuery, SearchRank
-
-    from profiles.search import SEARCH_CONFIG
-
-    query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
-    return (
-        profiles.filter(search_document__vector=query)
-        .annotate(rank=SearchRank(F("search_document__vector"), query))
-        .order_by("-rank", "pk")
-    )
+        profiles = profiles.filter(availability__in=availability)
+    return profiles
 
 
 def _rank_fallback(profiles: QuerySet[Profile], q: str) -> QuerySet[Profile]:

@@ -362,7 +362,7 @@ def freelancer_search(request):
     popular = selectors.popular_skills(limit=12)
     form = SearchForm(request.GET, skill_names=popular)
     criteria = form.criteria()
-    page = None
+    page, capped = None, False
     if not criteria.is_empty:
         results = selectors.freelancer_search(
             q=criteria.q,
@@ -373,12 +373,14 @@ def freelancer_search(request):
             availability=criteria.availability,
         )
         page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        capped = results.capped
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     context = {
         "form": form,
         "criteria": criteria,
         "page": page,
+        "capped": capped,
         "popular_skills": popular,
         "query_string": query_without_page.urlencode(),
         "filter_count": len(criteria.skills)

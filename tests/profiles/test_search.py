@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from profiles import selectors
-from profiles.models import ProfileSearchDocument
+from profiles.models import ProfileSearchDocument, ProfileSearchHead
 from tests.factories import UserFactory
 from tests.profiles.conftest import fill_profile
 
@@ -169,9 +169,9 @@ class TestSearchPage:
         client.get("/freelancers/?q=django")  # warm the timezone and popular-skills caches
         with CaptureQueriesContext(connection) as one:
             assert len(client.get("/freelancers/?q=django").context["page"].object_list) == 1
-        # Search itself: the count, the page, the skills of the page's profiles.
+        # Search itself: counts, the page of ids, the profiles, their skills.
         searching = [q for q in one.captured_queries if "profiles_profile" in q["sql"]]
-        assert len(searching) == 3
+        assert len(searching) <= 6
 
         for n in range(1, 25):
             freelancer(f"Person {n}", title="Django developer", skills=["Django", "Python", "SQL"])
@@ -180,12 +180,21 @@ class TestSearchPage:
         assert response.context["page"].paginator.count == 25
         assert len(response.context["page"].object_list) == 20
 
+    def test_counts_stop_at_the_cap(self, signed_in, client_user, monkeypatch):
+        for n in range(4):
+            freelancer(f"Pythonista {n}", skills=["Python"])
+        monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 3)
+        results = selectors.SearchResults(selectors.freelancer_search(q="python").tiers, cap=3)
+        assert results.count() == 3 and results.capped
+        assert len(list(results)) == 3
+
 
 @pytest.mark.postgres
 class TestPostgreSQL:
     def test_documents_follow_profile_changes(self, people):
         person = people["designer"]
         assert ProfileSearchDocument.objects.filter(profile_id=person.pk).exists()
+        assert ProfileSearchHead.objects.filter(profile_id=person.pk).exists()
         assert names(search(q="typography")) == []
 
         fill_profile(person, skills=["Typography"])
@@ -203,22 +212,39 @@ class TestPostgreSQL:
         assert "Passing Mention" not in names(search(q="django -react"))
         assert names(search(q='"brand identity"')) == ["Brand Designer"]
 
-    def test_the_gin_index_exists_and_is_used(self, people):
+    def test_the_gin_indexes_exist_and_are_used(self, people):
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT indexdef FROM pg_indexes WHERE indexname = 'profile_search_vector_gin'"
-            )
-            assert "USING gin" in cursor.fetchone()[0]
+            for index in ("profile_search_vector_gin", "profile_search_head_gin"):
+                cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [index])
+                assert "USING gin" in cursor.fetchone()[0]
             # Four rows would be scanned in full; tell the planner to act as with many.
-            for setting in ("enable_seqscan", "enable_indexscan", "enable_nestloop"):
-                cursor.execute(f"SET LOCAL {setting} = off")
-        plan = selectors.freelancer_search(q="django").explain()
-        assert "profile_search_vector_gin" in plan
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        heads, overview_only = selectors.freelancer_search(q="django").tiers
+        assert "profile_search_head_gin" in heads[:20].explain()
+        assert "profile_search_vector_gin" in overview_only[:20].explain()
 
-    def test_deleting_a_user_deletes_their_document(self, people):
+    def test_deleting_a_user_deletes_their_search_rows(self, people):
         person = people["designer"]
         person.delete()
         assert not ProfileSearchDocument.objects.filter(profile_id=person.pk).exists()
+        assert not ProfileSearchHead.objects.filter(profile_id=person.pk).exists()
+
+    def test_skill_and_title_matches_come_before_overview_mentions(self, people):
+        heads, overview_only = selectors.freelancer_search(q="django").tiers
+        assert {pk for pk, _ in heads} == {people["skill"].pk, people["title"].pk}
+        assert [pk for pk, _ in overview_only] == [people["mention"].pk]
+
+    def test_an_admin_deactivation_leaves_search_at_once(self, people, client):
+        from tests.factories import UserFactory as Factory
+
+        staff = Factory(role="", is_staff=True, is_superuser=True)
+        client.force_login(staff)
+        client.post(
+            "/admin/profiles/user/",
+            {"action": "deactivate", "_selected_action": [people["skill"].pk]},
+        )
+        assert not ProfileSearchHead.objects.get(profile_id=people["skill"].pk).searchable
+        assert "Skill Holder" not in names(search(q="django"))
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="the SQLite fallback")
