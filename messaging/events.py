@@ -4,6 +4,7 @@ Every frame is serialised to JSON text once, here, and carried through the chann
 that text, so each socket forwards it without encoding it again.
 """
 
+import asyncio
 import json
 import logging
 
@@ -39,12 +40,33 @@ def live_event(frame: dict, *, conversation: int | None = None, exclude_user: in
 
 
 def _send(group: str, event: dict) -> None:
+    send_all([(group, event)])
+
+
+def send_all(pairs: list[tuple[str, dict]]) -> None:
+    """Send events to groups concurrently, in one hop to the event loop.
+
+    The database is the record and clients catch up by version: a channel layer that is down
+    costs latency, never a message. Failures are logged, never raised.
+    """
+    if not pairs:
+        return
+
+    async def send_concurrently():
+        layer = get_channel_layer()
+        results = await asyncio.gather(
+            *(layer.group_send(group, event) for group, event in pairs), return_exceptions=True
+        )
+        for (group, event), result in zip(pairs, results, strict=True):
+            if isinstance(result, BaseException):
+                logger.error(
+                    "could not publish %s to %s", event.get("frame"), group, exc_info=result
+                )
+
     try:
-        async_to_sync(get_channel_layer().group_send)(group, event)
+        async_to_sync(send_concurrently)()
     except Exception:
-        # The database is the record and clients catch up by version: a channel layer that is
-        # down costs latency, never a message. Log it and carry on.
-        logger.exception("could not publish %s to %s", event.get("frame"), group)
+        logger.exception("could not publish %d events", len(pairs))
 
 
 def publish_on_commit(group: str, event: dict) -> None:

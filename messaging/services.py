@@ -370,36 +370,55 @@ def message_post_system(*, conversation: Conversation, body: str) -> Message:
 
 
 def _publish_message(message: Message, *, frame_type: str) -> None:
+    """After commit: the message to the conversation's subscribers and, in the same hop to the
+    event loop, each member's unread count and last line to their own sockets."""
     payload = message_payload(message)
     conversation_id = message.conversation_id
-    events.publish_on_commit(
-        events.conversation_group(conversation_id),
-        events.live_event(
-            {"type": frame_type, "conversation": conversation_id, "message": payload},
-            conversation=conversation_id,
-        ),
+    is_newest = frame_type == "message.new"
+    transaction.on_commit(
+        lambda: events.send_all(
+            [
+                (
+                    events.conversation_group(conversation_id),
+                    events.live_event(
+                        {"type": frame_type, "conversation": conversation_id, "message": payload},
+                        conversation=conversation_id,
+                    ),
+                ),
+                *_conversation_updated_events(conversation_id, payload if is_newest else None),
+            ]
+        )
     )
-    transaction.on_commit(lambda: _publish_conversation_updated(conversation_id))
+
+
+def _conversation_updated_events(conversation_id: int, last: dict | None = None) -> list:
+    """Each member's unread count and last line, for inboxes, badges and the tab title."""
+    if last is None:
+        last_id = (
+            Conversation.objects.filter(pk=conversation_id)
+            .values_list("last_message_id", flat=True)
+            .first()
+        )
+        if last_id:
+            last = message_payload(with_payload_relations(Message.objects.filter(pk=last_id)).get())
+    return [
+        (
+            events.user_group(user_id),
+            events.live_event(
+                {
+                    "type": "conversation.updated",
+                    "conversation": conversation_id,
+                    "unread": unread,
+                    "last_message": last,
+                }
+            ),
+        )
+        for user_id, unread in unread_counts(conversation_id=conversation_id).items()
+    ]
 
 
 def _publish_conversation_updated(conversation_id: int) -> None:
-    """Each member's unread count and last line, for inboxes, badges and the tab title."""
-    conversation = Conversation.objects.filter(pk=conversation_id).first()
-    if conversation is None:
-        return
-    last = None
-    if conversation.last_message_id:
-        last = message_payload(
-            with_payload_relations(Message.objects.filter(pk=conversation.last_message_id)).get()
-        )
-    for user_id, unread in unread_counts(conversation_id=conversation_id).items():
-        frame = {
-            "type": "conversation.updated",
-            "conversation": conversation_id,
-            "unread": unread,
-            "last_message": last,
-        }
-        events.publish_now(events.user_group(user_id), events.live_event(frame))
+    events.send_all(_conversation_updated_events(conversation_id))
 
 
 # --- Editing and deleting ------------------------------------------------------------------
