@@ -303,7 +303,8 @@ class SearchResults:
         if self._tier_counts is None:
             counts, room = [], self.cap + 1
             for tier in self.tiers:
-                found = tier[:room].count() if room > 0 else 0
+                # Unordered: LIMIT then stops the scan early instead of ranking every match.
+                found = tier.order_by()[:room].count() if room > 0 else 0
                 counts.append(found)
                 room -= found
             self._tier_counts = counts
