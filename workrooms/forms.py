@@ -90,7 +90,11 @@ class SubmitForm(forms.Form):
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("changes", "Request changes")])
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when you ask for changes: say what should change.",
+    )
 
 
 class CallForm(forms.Form):

@@ -25,6 +25,11 @@ function select(name, { focus = false } = {}) {
     if (panel && tab.dataset.tab !== "chat") panel.hidden = !selected;
   }
   room.classList.toggle("room--chat", name === "chat");
+  if (name === "chat") {
+    // The chat was hidden while thread.js scrolled it: show the latest messages.
+    const scroller = room.querySelector("[data-scroller]");
+    if (scroller) scroller.scrollTop = scroller.scrollHeight;
+  }
   const url = new URL(location.href);
   url.searchParams.set("tab", name);
   history.replaceState(null, "", url);

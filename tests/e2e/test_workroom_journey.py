@@ -1,0 +1,96 @@
+"""Two people in one workroom: a file and a deadline appear live for the other, who delivers
+against the deadline with the file; the first approves, and both see it without reloading."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD, UserFactory
+from workrooms.models import Deadline
+from workrooms.services import workroom_open
+
+
+def log_in(browser, live_url, user):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_url}/accounts/login/")
+    page.get_by_label(re.compile("^e-?mail", re.I)).fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("log in", re.I)).click()
+    expect(page).to_have_url(f"{live_url}/")
+    return page
+
+
+@pytest.fixture
+def room(live_url):
+    morgan = UserFactory(email="morgan@example.com", name="Morgan Lee", role="client")
+    sam = UserFactory(email="sam@example.com", name="Sam Rivera", role="freelancer")
+    return workroom_open(client=morgan, freelancer=sam, title="Website rebuild")
+
+
+def panel(page, name):
+    return page.locator(f"#panel-{name}")
+
+
+def test_a_file_and_a_deadline_go_live_then_submit_and_approve(browser, live_url, room, tmp_path):
+    morgan = log_in(browser, live_url, room.client)
+    sam = log_in(browser, live_url, room.freelancer)
+    url = f"{live_url}/workrooms/{room.pk}/"
+    morgan.goto(url)
+    sam.goto(url)
+    expect(sam.locator(f'[data-conversation-id="{room.conversation_id}"]')).to_be_visible()
+    # Both pages are connected before anything happens, so what follows arrives live.
+    sam.wait_for_function("window.tandemLive && window.tandemLive.connected")
+    morgan.wait_for_function("window.tandemLive && window.tandemLive.connected")
+
+    # Morgan shares a file, with a progress bar that finishes.
+    brief = tmp_path / "brief.txt"
+    brief.write_text("What the site must do.\n")
+    morgan.get_by_role("tab", name="Files").click()
+    panel(morgan, "files").get_by_label("Share files").set_input_files(str(brief))
+    panel(morgan, "files").get_by_role("button", name="Upload").click()
+    expect(morgan.locator(".upload-list__item--done")).to_have_count(1)
+    expect(panel(morgan, "files").get_by_role("link", name="brief.txt")).to_be_visible()
+
+    # ...and sets a deadline.
+    due = (timezone.now() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    morgan.get_by_role("tab", name="Deadlines").click()
+    morgan.get_by_text("Set a deadline").click()
+    form = panel(morgan, "deadlines")
+    form.get_by_label("Title").fill("Sitemap and content model")
+    form.get_by_label(re.compile("^Due")).fill(due)
+    form.get_by_role("button", name="Set deadline").click()
+    expect(morgan).to_have_url(re.compile(r"tab=deadlines"))
+
+    # Sam sees both without reloading, and the system lines in the chat.
+    sam.get_by_role("tab", name="Files").click()
+    expect(panel(sam, "files").get_by_role("link", name="brief.txt")).to_be_visible()
+    sam.get_by_role("tab", name="Deadlines").click()
+    item = panel(sam, "deadlines").locator(".room-item", has_text="Sitemap and content model")
+    expect(item).to_be_visible()
+    expect(
+        sam.locator("[data-messages]").get_by_text("Morgan Lee shared brief.txt.")
+    ).to_be_visible()
+
+    # Sam delivers against the deadline with the file.
+    item.get_by_text("Submit work").click()
+    item.get_by_label("brief.txt (version 1)").check()
+    item.get_by_label("Note to the client").fill("First pass, see the brief.")
+    item.get_by_role("button", name="Submit for review").click()
+    expect(sam).to_have_url(re.compile(r"tab=deadlines"))
+    expect(panel(sam, "deadlines").get_by_text("Submitted", exact=True)).to_be_visible()
+
+    # Morgan sees the submission live and approves it; Sam sees that live.
+    mine = panel(morgan, "deadlines").locator(".room-item", has_text="Sitemap and content model")
+    expect(mine.get_by_text("Submitted", exact=True)).to_be_visible()
+    expect(mine.get_by_role("link", name="brief.txt")).to_be_visible()
+    mine.get_by_role("button", name="Approve").click()
+    expect(panel(morgan, "deadlines").get_by_text("Approved", exact=True)).to_be_visible()
+    expect(panel(sam, "deadlines").get_by_text("Approved", exact=True)).to_be_visible()
+    deadline = Deadline.objects.get()
+    assert deadline.status == "approved"
+    assert [v.shared_file.name for v in deadline.delivered_versions.all()] == ["brief.txt"]
