@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from invitations.demo import seed_invitations
 from messaging.demo import seed_conversations
 from profiles.demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_people, seed_profiles
+from workrooms.demo import seed_workrooms
 
 
 class Command(BaseCommand):
@@ -12,6 +13,7 @@ class Command(BaseCommand):
         people = seed_people()
         seed_profiles(people)
         seed_conversations(people)
+        seed_workrooms(people)
         seed_invitations(people)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in with:"))
         for person in DEMO_PEOPLE:
