@@ -233,3 +233,11 @@ def test_events_publish_a_workroom_frame_after_commit(
         for g, e in sent
         if e["frame"] == "workroom.updated"
     )
+
+
+def test_the_dashboard_lists_the_next_deadlines(client, room, client_user, later):
+    services.deadline_set(workroom=room, by=client_user, title="Wireframes", due_at=later)
+    client.force_login(client_user)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Next deadlines" in page and "Wireframes" in page
+    assert f"/workrooms/{room.pk}/?tab=deadlines" in page
