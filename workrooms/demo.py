@@ -170,17 +170,17 @@ def _seed_website(people: dict, now) -> None:
         amount=Decimal("1800.00"),
         currency="EUR",
     )
-    overdue = services.deadline_set(
+    # Set days ago, with a date that has since passed.
+    services.deadline_set(
         workroom=room,
         by=client,
         title="Contact form spam fix",
         description="Honeypot field and rate limiting on the contact form.",
-        due_at=now + timedelta(hours=2),
+        due_at=now - timedelta(days=1, hours=2),
         amount=Decimal("300.00"),
         currency="EUR",
+        now=now - timedelta(days=5),
     )
-    # It was set with a date that has since passed.
-    Deadline.objects.filter(pk=overdue.pk).update(due_at=now - timedelta(days=1, hours=2))
     _say(room, people, "website", WEBSITE_SCRIPT[:7], start=6)
     services.deadline_submit(
         workroom=room,
@@ -196,6 +196,7 @@ def _seed_website(people: dict, now) -> None:
         uploaded_file=_file("homepage-mockup.png", _mockup_png(), "image/png"),
         description="From our designer: the homepage above the fold",
     )
+    Deadline.objects.filter(pk=content.pk).update(submitted_at=now - timedelta(hours=20))
     _say(room, people, "website", WEBSITE_SCRIPT[:11], start=8)
     starts = (now + timedelta(days=2)).replace(hour=15, minute=0, second=0, microsecond=0)
     call = services.call_propose(
@@ -242,13 +243,15 @@ def _seed_brand(people: dict, now) -> None:
         uploaded_file=_file("brand-guidelines.pdf", _pdf("Brand guidelines"), "application/pdf"),
         description="Final version",
     )
+    due = now - timedelta(days=20)
     deadline = services.deadline_set(
         workroom=room,
         by=client,
         title="Brand guidelines",
-        due_at=now + timedelta(hours=6),
+        due_at=due,
         amount=Decimal("900.00"),
         currency="EUR",
+        now=due - timedelta(days=21),
     )
     services.deadline_submit(
         workroom=room, deadline=deadline, by=freelancer, note="Final PDF", versions=[version]
@@ -256,7 +259,9 @@ def _seed_brand(people: dict, now) -> None:
     services.deadline_review(workroom=room, deadline=deadline, by=client, approve=True)
     _say(room, people, "brand", BRAND_SCRIPT)
     services.workroom_set_status(workroom=room, by=client, status=Workroom.Status.CLOSED)
-    Deadline.objects.filter(pk=deadline.pk).update(due_at=now - timedelta(days=20))
+    Deadline.objects.filter(pk=deadline.pk).update(
+        submitted_at=due - timedelta(days=2), reviewed_at=due - timedelta(days=1)
+    )
     _spread_history(room, days=40, now=now - timedelta(days=14))
 
 
