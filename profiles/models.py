@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -379,9 +380,13 @@ class ProfileSearchDocument(models.Model):
     availability = models.CharField(max_length=16, blank=True)
     hourly_rate = models.DecimalField(max_digits=8, decimal_places=2, null=True)
     rate_currency = models.CharField(max_length=3, blank=True)
+    skill_ids = ArrayField(models.BigIntegerField(), default=list)  # the skill filter
 
     class Meta:
-        indexes = [GinIndex(fields=["vector"], name="profile_search_vector_gin")]
+        indexes = [
+            GinIndex(fields=["vector"], name="profile_search_vector_gin"),
+            GinIndex(fields=["skill_ids"], name="profile_search_skills_gin"),
+        ]
 
     def __str__(self):
         return f"Search document of {self.profile_id}"
@@ -407,9 +412,13 @@ class ProfileSearchHead(models.Model):
     availability = models.CharField(max_length=16, blank=True)
     hourly_rate = models.DecimalField(max_digits=8, decimal_places=2, null=True)
     rate_currency = models.CharField(max_length=3, blank=True)
+    skill_ids = ArrayField(models.BigIntegerField(), default=list)
 
     class Meta:
-        indexes = [GinIndex(fields=["head"], name="profile_search_head_gin")]
+        indexes = [
+            GinIndex(fields=["head"], name="profile_search_head_gin"),
+            GinIndex(fields=["skill_ids"], name="profile_search_head_skills_gin"),
+        ]
 
     def __str__(self):
         return f"Search head of {self.profile_id}"

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection as default_connection
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import F, QuerySet
 
 from profiles.models import (
     Profile,
@@ -44,7 +44,8 @@ def refresh_sql(*, profile_ids: Iterable[int] | None) -> tuple[str, list]:
         # Everything at once: one aggregate over all skills beats a lookup per profile.
         skills_join = f"""
             LEFT JOIN (
-                SELECT ps.profile_id, string_agg(sk.name, ' , ' ORDER BY ps.position) AS names
+                SELECT ps.profile_id, string_agg(sk.name, ' , ' ORDER BY ps.position) AS names,
+                       array_agg(ps.skill_id) AS skill_ids
                 FROM {link} ps JOIN {skill} sk ON sk.id = ps.skill_id
                 GROUP BY ps.profile_id
             ) s ON s.profile_id = p.user_id"""  # noqa: S608 - table names from model metadata
@@ -52,13 +53,14 @@ def refresh_sql(*, profile_ids: Iterable[int] | None) -> tuple[str, list]:
     else:
         skills_join = f"""
             LEFT JOIN LATERAL (
-                SELECT string_agg(sk.name, ' , ' ORDER BY ps.position) AS names
+                SELECT string_agg(sk.name, ' , ' ORDER BY ps.position) AS names,
+                       array_agg(ps.skill_id) AS skill_ids
                 FROM {link} ps JOIN {skill} sk ON sk.id = ps.skill_id
                 WHERE ps.profile_id = p.user_id
             ) s ON true"""  # noqa: S608 - table names from model metadata
         where = "WHERE p.user_id = ANY(%s)"
         params.append(list(profile_ids))
-    columns = "searchable, availability, hourly_rate, rate_currency"
+    columns = "searchable, availability, hourly_rate, rate_currency, skill_ids"
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns.split(", "))
     sql = f"""
         WITH src AS (
@@ -67,7 +69,8 @@ def refresh_sql(*, profile_ids: Iterable[int] | None) -> tuple[str, list]:
                 || setweight(to_tsvector(%s::regconfig, p.title), 'B') AS head,
                    setweight(to_tsvector(%s::regconfig, p.overview), 'C') AS body,
                    (u.is_active AND u.role = %s) AS searchable,
-                   p.availability, p.hourly_rate, p.rate_currency
+                   p.availability, p.hourly_rate, p.rate_currency,
+                   coalesce(s.skill_ids, '{{}}'::bigint[]) AS skill_ids
             FROM {profile} p
             JOIN {user} u ON u.id = p.user_id
             {skills_join}
@@ -111,18 +114,15 @@ def ranked_tiers(
     """The two tiers of a keyword search, each a queryset of (profile_id, rank), best first."""
     query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
 
+    wanted = {normalize_skill(name) for name in skills} - {""}
+    skill_ids = list(Skill.objects.filter(normalized__in=wanted).values_list("pk", flat=True))
+    if len(skill_ids) < len(wanted):
+        skill_ids.append(0)  # a skill nobody has: nothing can match every one asked for
+
     def filtered(queryset: QuerySet) -> QuerySet:
         queryset = queryset.filter(searchable=True)
-        for name in skills:
-            key = normalize_skill(name)
-            if key:
-                queryset = queryset.filter(
-                    Exists(
-                        ProfileSkill.objects.filter(
-                            profile_id=OuterRef("profile_id"), skill__normalized=key
-                        )
-                    )
-                )
+        if skill_ids:
+            queryset = queryset.filter(skill_ids__contains=skill_ids)
         if rate_min is not None or rate_max is not None:
             queryset = queryset.filter(rate_currency=currency or Profile.Currency.USD)
             if rate_min is not None:
