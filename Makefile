@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-unit test-e2e lint format seed clean
+.PHONY: install run test test-unit test-e2e lint format seed clean bench bench-search
 
 install: $(VENV)/.installed
 
@@ -46,6 +46,12 @@ format: install
 seed: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+
+# Benchmarks need PostgreSQL; each makes and drops its own database (bench/*.py say which).
+bench: bench-search
+
+bench-search: install
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache staticfiles .pytest-mail .pytest-media
