@@ -22,10 +22,21 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in (value or "").replace("\n", ",").split(",") if part.strip()]
 
 
-def _money(label: str, *, required: bool = False, max_value=BUDGET_MAX, help_text: str = ""):
-    return forms.DecimalField(
+class BudgetField(forms.DecimalField):
+    """Shown as required (no "optional" marker), but which of them is needed depends on the
+    budget type: the service says what is missing."""
+
+    def validate(self, value):
+        if value in self.empty_values:
+            return
+        super().validate(value)
+
+
+def _money(label: str, *, budget: bool = False, max_value=BUDGET_MAX, help_text: str = ""):
+    field = BudgetField if budget else forms.DecimalField
+    return field(
         label=label,
-        required=required,
+        required=budget,
         min_value=0,
         max_value=max_value,
         max_digits=12,
@@ -66,9 +77,9 @@ class JobForm(forms.Form):
         initial=Job.BudgetType.FIXED,
         widget=forms.RadioSelect,
     )
-    budget_amount = _money("Fixed price", help_text="For the whole job.")
-    rate_min = _money("Hourly from", max_value=10_000)
-    rate_max = _money("Hourly up to", max_value=10_000)
+    budget_amount = _money("Amount", budget=True, help_text="For the whole job.")
+    rate_min = _money("From (an hour)", budget=True, max_value=10_000)
+    rate_max = _money("Up to (an hour)", budget=True, max_value=10_000)
     currency = forms.ChoiceField(label="Currency", choices=Currency.choices, initial="USD")
 
     def __init__(self, *args, job: Job | None = None, **kwargs):
@@ -121,8 +132,26 @@ class NoteField(forms.CharField):
         super().__init__(**kwargs)
 
 
+class JobSelect(forms.Select):
+    """A select whose options for jobs this freelancer is already invited to are disabled."""
+
+    def __init__(self, *args, disabled_values=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.disabled_values = {str(value) for value in disabled_values}
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if str(value) in self.disabled_values:
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class InvitationForm(forms.Form):
-    """Pick one of your open jobs (or "a new job", described in a JobForm) and write a note."""
+    """Pick one of your open jobs (or "a new job", described in a JobForm) and write a note.
+
+    Jobs the freelancer already has a pending invitation to are shown but disabled; the
+    service refuses a duplicate anyway.
+    """
 
     job = forms.ChoiceField(label="Job")
     note = NoteField(
@@ -137,13 +166,29 @@ class InvitationForm(forms.Form):
         help_text="After this the invitation expires and can no longer be accepted.",
     )
 
-    def __init__(self, *args, jobs, **kwargs):
+    def __init__(self, *args, jobs, invited=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.jobs = {str(job.pk): job for job in jobs}
-        choices = [(pk, job.title) for pk, job in self.jobs.items()]
-        self.fields["job"].choices = [*choices, (NEW_JOB, "A new job…")]
-        if not choices:
-            self.fields["job"].initial = NEW_JOB
+        invited = {str(pk) for pk in invited}
+        self.jobs = {str(job.pk): job for job in jobs if str(job.pk) not in invited}
+        choices = [
+            (str(job.pk), f"{job.title} (already invited)" if str(job.pk) in invited else job.title)
+            for job in jobs
+        ]
+        field = self.fields["job"]
+        field.choices = [*choices, (NEW_JOB, "A new job…")]
+        field.widget = JobSelect(choices=field.choices, disabled_values=invited)
+        field.initial = next(iter(self.jobs), NEW_JOB)
+
+    def clean_job(self):
+        value = self.cleaned_data["job"]
+        if value != NEW_JOB and value not in self.jobs:
+            raise forms.ValidationError(
+                "They already have a pending invitation to this job: pick another one."
+            )
+        return value
+
+    def initial_job(self) -> Job | None:
+        return self.jobs.get(self.fields["job"].initial)
 
     @property
     def wants_new_job(self) -> bool:

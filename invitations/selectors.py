@@ -51,6 +51,15 @@ def open_jobs_for(*, user) -> QuerySet[Job]:
     return Job.objects.filter(client=user, status=Job.Status.OPEN).order_by("-created_at", "-pk")
 
 
+def jobs_inviting(*, client, freelancer) -> set[int]:
+    """The client's jobs this freelancer has a pending invitation to."""
+    return set(
+        Invitation.objects.filter(
+            job__client=client, freelancer=freelancer, status=Invitation.Status.PENDING
+        ).values_list("job_id", flat=True)
+    )
+
+
 def invitations_for_job(*, job: Job) -> QuerySet[Invitation]:
     return (
         Invitation.objects.filter(job=job)

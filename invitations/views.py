@@ -150,8 +150,11 @@ def invitation_new(request):
         return render(request, "invitations/new.html", context, status=400)
 
     jobs = list(selectors.open_jobs_for(user=request.user))
-    initial = {"note": services.note_template(client=request.user, freelancer=freelancer)}
-    form = InvitationForm(request.POST or None, jobs=jobs, initial=initial)
+    invited = selectors.jobs_inviting(client=request.user, freelancer=freelancer)
+    form = InvitationForm(request.POST or None, jobs=jobs, invited=invited)
+    form.initial["note"] = services.note_template(
+        client=request.user, freelancer=freelancer, job=form.initial_job()
+    )
     # The new job's fields count only when "A new job…" is chosen.
     job_form = JobForm(request.POST if form.is_bound and form.wants_new_job else None, prefix="job")
     if request.method == "POST":
@@ -160,6 +163,7 @@ def invitation_new(request):
             messages.success(request, f"Invitation sent to {freelancer.name}.")
             return redirect(invitation)
     context.update(form=form, job_form=job_form, new_job=NEW_JOB, jobs=jobs)
+    context["job_titles"] = {str(job.pk): job.title for job in jobs}
     context["note_max"] = NOTE_MAX_LENGTH
     return render(request, "invitations/new.html", context)
 

@@ -29,14 +29,33 @@ for (const budget of document.querySelectorAll("[data-budget]")) {
   show();
 }
 
-// The invite form: the new job's fields only when "A new job…" is chosen.
+// The invite form: the new job's fields only when "A new job…" is chosen, and the note's
+// mention of the job (as services.note_template writes it) follows the chosen job.
 const jobSelect = document.querySelector("[data-invite-form] select[name='job']");
 const newJob = document.querySelector("[data-new-job]");
 if (jobSelect && newJob) {
+  const form = jobSelect.form;
+  const titles = JSON.parse(document.getElementById("job-titles")?.textContent || "{}");
+  const note = form.querySelector("textarea[name='note']");
+  const newTitle = form.querySelector("input[name='job-title']");
+  const chosenTitle = () =>
+    jobSelect.value === "new" ? newTitle?.value.trim() || "" : titles[jobSelect.value] || "";
+  const phrase = (title) => (title ? `my job “${title}”` : "a job of mine");
+  let shown = chosenTitle();
+  const retitle = () => {
+    const next = chosenTitle();
+    if (note && note.value.includes(phrase(shown))) {
+      note.value = note.value.replace(phrase(shown), phrase(next));
+      note.dispatchEvent(new Event("input"));
+    }
+    shown = next;
+  };
   const show = () => {
     newJob.hidden = jobSelect.value !== "new";
+    retitle();
   };
   jobSelect.addEventListener("change", show);
+  newTitle?.addEventListener("input", retitle);
   show();
 }
 

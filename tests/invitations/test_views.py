@@ -201,7 +201,7 @@ def test_a_duplicate_pending_invitation_is_refused(
         f"/invitations/new/?freelancer={freelancer_user.handle}",
         {"job": str(invitation.job_id), "note": "Again", "expires_in_days": "7"},
     )
-    assert "already has a pending invitation" in text(response)
+    assert "already have a pending invitation to this job" in text(response)
     assert Invitation.objects.count() == 1
 
 
