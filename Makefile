@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-unit test-e2e lint format seed clean bench bench-search
+.PHONY: install run test test-unit test-e2e lint format seed clean bench bench-search bench-live
 
 install: $(VENV)/.installed
 
@@ -48,10 +48,14 @@ seed: install
 	$(BIN)/python manage.py seed_demo
 
 # Benchmarks need PostgreSQL; each makes and drops its own database (bench/*.py say which).
-bench: bench-search
+bench: bench-search bench-live
 
 bench-search: install
 	$(BIN)/python bench/search.py
+
+# The live path against a raw websockets server (bench/live.py; BENCH_QUICK=1 for a short run).
+bench-live: install
+	$(BIN)/python bench/live.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache staticfiles .pytest-mail .pytest-media

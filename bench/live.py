@@ -1,0 +1,233 @@
+"""`make bench-live`: Tandem's live path against a raw `websockets` baseline, same machine,
+same load generator (bench/loadgen.py), server pinned to core 0 and load to core 1.
+
+Scenarios: 10 rooms × 10 members (the headline) and 1 room × 200 members. For each system:
+the highest send rate whose p99 send→deliver is ≤ 100 ms with nothing missing, p50/p95/p99 at
+80% of it, server CPU, memory per idle socket and the time to open 2,000 idle sockets. Rounds
+alternate A B A B and the medians are reported. BENCH_QUICK=1: one round, short levels.
+
+Tandem runs in production shape: config.settings.production, PostgreSQL (its own database,
+recreated each run) and the Redis channel layer. The per-user send limit is raised for the
+run (MESSAGE_RATE_LIMIT), since one sender per room sends far faster than a person.
+"""
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+ROUNDS = 1 if QUICK else 3
+SECONDS = 1.5 if QUICK else 3.0
+IDLE = 2000
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DB_NAME = "tandem_bench_live"
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379")
+LEVELS = {
+    "baseline": [100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600],
+    "tandem": [10, 25, 50, 100, 150, 200, 300, 400, 600, 800, 1000, 1300, 1600, 2000],
+}
+if QUICK:
+    LEVELS = {"baseline": [200, 800, 3200, 12800], "tandem": [10, 25, 50, 100, 200, 400, 800]}
+
+
+def tandem_env():
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "DEBUG": "false",
+        "SECURE_SSL": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": f"{PG}/{DB_NAME}",
+        "REDIS_URL": REDIS,
+        "CHANNEL_LAYER_PREFIX": "bench",
+        "MESSAGE_RATE_LIMIT": "1000000000",
+        "LOG_LEVEL": "WARNING",
+        "EMAIL_URL": "consolemail://",
+    }
+
+
+def run(cmd, **kwargs):
+    return subprocess.run(cmd, check=True, cwd=ROOT, **kwargs)
+
+
+def prepare_database():
+    run(["dropdb", "--force", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", DB_NAME])
+    run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME])
+    run([PY, "manage.py", "migrate", "-v0"], env=tandem_env())
+
+
+def make_rooms(rooms, members, tag):
+    out = run(
+        [PY, "bench/live_setup.py", str(rooms), str(members), tag],
+        env=tandem_env(),
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out)
+
+
+def baseline_spec(rooms, members):
+    return [{"conversation": r, "members": [{} for _ in range(members)]} for r in range(rooms)]
+
+
+def wait_http(url, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)  # noqa: S310 - our own loopback server
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def start(system, port):
+    if system == "baseline":
+        process = subprocess.Popen(
+            ["taskset", "-c", "0", PY, "bench/baseline_server.py", str(port)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        process.stdout.readline()
+        return process
+    process = subprocess.Popen(
+        [
+            "taskset",
+            "-c",
+            "0",
+            PY,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "config.asgi:application",
+        ],
+        cwd=ROOT,
+        env=tandem_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_http(f"http://127.0.0.1:{port}/healthz/")
+    return process
+
+
+def measure(system, spec, port, idle):
+    server = start(system, port)
+    url = f"ws://127.0.0.1:{port}" if system == "baseline" else f"ws://127.0.0.1:{port}/ws/"
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(spec, handle)
+    try:
+        out = subprocess.run(
+            [
+                "taskset",
+                "-c",
+                "1",
+                PY,
+                "bench/loadgen.py",
+                "--system",
+                system,
+                "--url",
+                url,
+                "--spec",
+                handle.name,
+                "--server-pid",
+                str(server.pid),
+                "--levels",
+                ",".join(str(x) for x in LEVELS[system]),
+                "--seconds",
+                str(SECONDS),
+                "--idle",
+                str(idle),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
+        if out.returncode:
+            raise RuntimeError(f"load generator failed for {system}:\n{out.stderr[-3000:]}")
+        return json.loads(out.stdout)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        os.unlink(handle.name)
+
+
+def median(results, path):
+    values = []
+    for result in results:
+        value = result
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, int | float):
+            values.append(value)
+    return statistics.median(values) if values else float("nan")
+
+
+def report(name, scenario, results):
+    best = median(results, ["best", "sends_per_s"])
+    deliveries = median(results, ["best", "deliveries_per_s"])
+    line = (
+        f"{name:<8} {scenario:<7} max {best:8.0f} sends/s ({deliveries:8.0f} deliveries/s)"
+        f"  at 80%: p50 {median(results, ['at80', 'p50']):6.1f} ms"
+        f"  p95 {median(results, ['at80', 'p95']):6.1f} ms"
+        f"  p99 {median(results, ['at80', 'p99']):6.1f} ms"
+        f"  cpu {median(results, ['best', 'cpu_percent']):5.0f}%"
+    )
+    if any("idle_open_seconds" in r for r in results):
+        line += (
+            f"  {IDLE} idle sockets in {median(results, ['idle_open_seconds']):5.2f} s,"
+            f" {median(results, ['bytes_per_socket']) / 1024:6.1f} KiB/socket"
+            f" ({median(results, ['idle_retries']):.0f} connects retried)"
+        )
+    print(line, flush=True)
+    return best, median(results, ["at80", "p99"])
+
+
+def main():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    print(
+        f"live bench: {'quick' if QUICK else 'full'}, {ROUNDS} round(s), server on core 0, "
+        f"load on core 1, MESSAGE_RATE_LIMIT raised for the run",
+        flush=True,
+    )
+    prepare_database()
+    scenarios = {
+        "10x10": (make_rooms(10, 10, "a"), baseline_spec(10, 10)),
+        "1x200": (make_rooms(1, 200, "b"), baseline_spec(1, 200)),
+    }
+    headline = {}
+    for scenario, (tandem_spec, base_spec) in scenarios.items():
+        collected = {"baseline": [], "tandem": []}
+        for round_number in range(ROUNDS):
+            for system in ("baseline", "tandem"):  # A B A B …
+                spec = base_spec if system == "baseline" else tandem_spec
+                idle = IDLE if scenario == "10x10" and round_number == 0 else 0
+                collected[system].append(measure(system, spec, 8790, idle))
+        for system in ("baseline", "tandem"):
+            headline[(system, scenario)] = report(system, scenario, collected[system])
+    base_rate, base_p99 = headline[("baseline", "10x10")]
+    rate, p99 = headline[("tandem", "10x10")]
+    print(f"ratio {rate / base_rate:.4f}  (p99 ratio {p99 / base_p99:.1f}x, 10 rooms x 10 members)")
+
+
+if __name__ == "__main__":
+    main()
