@@ -131,7 +131,11 @@ def test_overlapping_calls_of_either_party_warn_then_go_through_when_confirmed(
     response = client.post(reverse("workrooms:call_new", args=[room.pk]), data)
     page = response.content.decode()
     assert response.status_code == 400
-    assert "overlaps another call" in page and 'name="confirm" value="1"' in page
+    assert (
+        "overlaps another call" in page
+        and "Other project" in page
+        and 'name="confirm" value="1"' in page
+    )
     assert "Kickoff</textarea>" in page  # nothing typed is lost
     call = propose(room, client_user, start, confirm=True)
     assert call.status == Call.Status.PROPOSED
