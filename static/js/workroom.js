@@ -73,11 +73,24 @@ function busy(region) {
   return false;
 }
 
-async function refresh(name) {
+async function refresh(name, { force = false } = {}) {
   const region = room.querySelector(`[data-panel="${name}"]`);
   if (!region) return;
-  if (busy(region)) {
+  if (!force && busy(region)) {
+    // Keep what the person is typing; offer the update instead of forcing it on them.
     waiting.add(name);
+    if (!region.querySelector("[data-show-changes]")) {
+      const notice = document.createElement("p");
+      notice.className = "panel-stale";
+      notice.setAttribute("role", "status");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn--secondary btn--sm";
+      button.dataset.showChanges = name;
+      button.textContent = "Show the latest changes";
+      notice.append("This list changed while you were typing. ", button);
+      region.prepend(notice);
+    }
     return;
   }
   waiting.delete(name);
@@ -92,6 +105,10 @@ async function refresh(name) {
   if (tab && tab.getAttribute("aria-selected") !== "true") tab.classList.add("tab--fresh");
 }
 
+room.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-show-changes]");
+  if (button) refresh(button.dataset.showChanges, { force: true });
+});
 room.addEventListener("focusout", () => setTimeout(() => waiting.forEach((name) => refresh(name)), 300));
 room.addEventListener("toggle", () => waiting.forEach((name) => refresh(name)), true);
 

@@ -94,3 +94,49 @@ def test_a_file_and_a_deadline_go_live_then_submit_and_approve(browser, live_url
     deadline = Deadline.objects.get()
     assert deadline.status == "approved"
     assert [v.shared_file.name for v in deadline.delivered_versions.all()] == ["brief.txt"]
+
+
+def test_typing_survives_a_live_update_and_a_spoofed_upload_is_refused(
+    browser, live_url, room, tmp_path
+):
+    from workrooms.services import deadline_set
+
+    deadline_set(
+        workroom=room,
+        by=room.client,
+        title="Homepage",
+        due_at=timezone.now() + timedelta(days=2),
+    )
+    morgan = log_in(browser, live_url, room.client)
+    sam = log_in(browser, live_url, room.freelancer)
+    url = f"{live_url}/workrooms/{room.pk}/?tab=deadlines"
+    morgan.goto(url)
+    sam.goto(url)
+    sam.wait_for_function("window.tandemLive && window.tandemLive.connected")
+
+    # Sam starts writing a delivery note...
+    item = panel(sam, "deadlines").locator(".room-item", has_text="Homepage")
+    item.get_by_text("Submit work").click()
+    item.get_by_label("Note to the client").fill("Half written")
+
+    # ...while Morgan renames the deadline.
+    mine = panel(morgan, "deadlines").locator(".room-item", has_text="Homepage")
+    mine.get_by_text("Edit").click()
+    mine.get_by_label("Title").fill("Homepage and footer")
+    mine.get_by_role("button", name="Save changes").click()
+    expect(morgan).to_have_url(re.compile(r"tab=deadlines"))
+
+    # Sam's text is kept; the update is offered, and shown when asked for.
+    expect(sam.get_by_role("button", name="Show the latest changes")).to_be_visible()
+    expect(item.get_by_label("Note to the client")).to_have_value("Half written")
+    sam.get_by_role("button", name="Show the latest changes").click()
+    expect(panel(sam, "deadlines").get_by_text("Homepage and footer")).to_be_visible()
+
+    # A file whose contents do not match its name is refused with a clear message.
+    fake = tmp_path / "logo.png"
+    fake.write_text("<html>not an image</html>")
+    morgan.get_by_role("tab", name="Files").click()
+    panel(morgan, "files").get_by_label("Share files").set_input_files(str(fake))
+    panel(morgan, "files").get_by_role("button", name="Upload").click()
+    expect(morgan.locator(".upload-list__item--error")).to_contain_text("don't match its name")
+    expect(panel(morgan, "files").get_by_text("No files yet")).to_be_visible()
