@@ -275,7 +275,7 @@ def test_answering_after_expiry_says_so_and_changes_nothing(signed_in, invitatio
     )
     c = signed_in(freelancer_user)
     page = text(c.get(f"/invitations/{invitation.pk}/"))
-    assert "expired" in page and "Accept and open" not in page
+    assert "<strong>Expired</strong>" in page and "Accept and open" not in page
     response = c.post(f"/invitations/{invitation.pk}/accept/", {"response_note": "Hi"}, follow=True)
     assert "expired: it can no longer be answered. Nothing was changed." in text(response)
     assert Invitation.objects.get().status == Invitation.Status.PENDING
