@@ -31,6 +31,9 @@ class Conversation(models.Model):
     # Set by the owner of the conversation (a closed workroom, a closed dispute): members may
     # read but not write.
     read_only = models.BooleanField(default=False)
+    # Where a group conversation lives (its workroom's or dispute's page), set by the app that
+    # owns it; the inbox links there and /messages/<id>/ redirects there. Empty for direct ones.
+    home_url = models.CharField(max_length=200, blank=True)
     # A direct conversation is unique per pair: the two users in canonical order.
     user_low = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"

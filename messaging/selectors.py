@@ -6,6 +6,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from messaging.models import (
@@ -188,6 +189,7 @@ def inbox_cards(*, user) -> list[dict]:
                 "preview": preview[:140],
                 "at": conversation.last_message_at or conversation.created_at,
                 "unread": participant.unread,
+                "url": conversation.home_url or reverse("messaging:thread", args=[conversation.pk]),
             }
         )
     return cards

@@ -142,6 +142,12 @@ def participant_remove(*, conversation: Conversation, user) -> None:
 
 
 @transaction.atomic
+def conversation_set_home(*, conversation: Conversation, url: str) -> None:
+    """Where the conversation is read: its workroom's or dispute's page."""
+    Conversation.objects.filter(pk=conversation.pk).update(home_url=url)
+
+
+@transaction.atomic
 def conversation_set_read_only(*, conversation: Conversation, read_only: bool) -> None:
     Conversation.objects.filter(pk=conversation.pk).update(read_only=read_only)
 

@@ -36,6 +36,8 @@ def inbox(request):
 @require_GET
 def thread(request, conversation_id):
     conversation = _conversation_or_404(request.user, conversation_id)
+    if conversation.home_url:
+        return redirect(conversation.home_url)
     context = selectors.thread_context(conversation=conversation, user=request.user)
     context["conversations"] = selectors.inbox_cards(user=request.user)
     return render(request, "messaging/thread.html", context)

@@ -216,3 +216,12 @@ def test_full_text_search_stems_and_ranks(direct, alice, bob, send):
             "SELECT indexdef FROM pg_indexes WHERE indexname = 'messaging_message_body_fts'"
         )
         assert "gin" in cursor.fetchone()[0].lower()
+
+
+def test_a_group_conversation_is_read_where_it_lives(client, alice, bob):
+    room = services.conversation_create(kind="workroom", title="Room", members=[alice, bob])
+    services.conversation_set_home(conversation=room, url="/workrooms/7/")
+    client.force_login(alice)
+
+    assert client.get(thread_url(room))["Location"] == "/workrooms/7/"
+    assert 'href="/workrooms/7/"' in client.get(reverse("messaging:inbox")).content.decode()
