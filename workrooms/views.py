@@ -9,6 +9,7 @@ the room again with the typed values and the message next to the field.
 import os
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -172,7 +173,14 @@ def workroom_new(request):
         else:
             messages.success(request, f"Workroom “{workroom.title}” is open.")
             return redirect(workroom)
-    with_person = form.cleaned_data.get("freelancer") if form.is_bound else None
+    handle = (form.data.get("freelancer") if form.is_bound else initial["freelancer"]) or ""
+    with_person = (
+        get_user_model()
+        .objects.filter(handle=handle.strip().lstrip("@").lower(), is_active=True)
+        .first()
+    )
+    if with_person is not None and not with_person.is_freelancer:
+        with_person = None
     return render(
         request,
         "workrooms/new.html",

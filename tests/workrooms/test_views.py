@@ -241,3 +241,10 @@ def test_the_dashboard_lists_the_next_deadlines(client, room, client_user, later
     page = client.get(reverse("dashboard")).content.decode()
     assert "Next deadlines" in page and "Wireframes" in page
     assert f"/workrooms/{room.pk}/?tab=deadlines" in page
+
+
+def test_the_open_form_shows_who_the_room_is_with(client, client_user, freelancer_user):
+    client.force_login(client_user)
+    page = client.get(reverse("workrooms:new") + f"?with={freelancer_user.handle}")
+    assert f"@{freelancer_user.handle}" in page.content.decode()
+    assert freelancer_user.name in page.content.decode()
