@@ -362,6 +362,9 @@ def invitation_decline(
 
 def _withdraw(*, invitation_id, now: datetime, reason: str = "") -> Invitation:
     invitation = _locked(invitation_id)
+    if invitation.status != Invitation.Status.PENDING:
+        # Answered while a job_close waited for this row: the answer stands.
+        return invitation
     invitation.status = Invitation.Status.WITHDRAWN
     invitation.closed_at = now
     invitation.save(update_fields=["status", "closed_at"])

@@ -76,6 +76,15 @@ def test_a_closed_job_cannot_be_edited_and_its_pending_invitations_are_withdrawn
         )
 
 
+def test_closing_a_job_leaves_an_invitation_answered_meanwhile_alone(job, invitation):
+    # job_close lists the pending invitations, then locks each: one accepted in between stays.
+    services.invitation_accept(invitation=invitation, by=invitation.freelancer, note="Yes!")
+    services._withdraw(invitation_id=invitation.pk, now=timezone.now())
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.ACCEPTED
+    assert not Notification.objects.filter(kind="invitation.withdrawn").exists()
+
+
 def test_only_the_owner_edits_or_closes(job, other_client):
     with pytest.raises(PermissionDenied):
         services.job_close(job=job, by=other_client)
