@@ -116,11 +116,34 @@ live.addEventListener("workroom.updated", (event) => {
   const frame = event.detail;
   if (frame.workroom !== workroomId) return;
   if (frame.panel === "status") {
-    location.reload();
+    statusChanged();
     return;
   }
   refresh(frame.panel);
 });
+
+// Paused, resumed or closed: the page reloads to show it, unless that would throw away a
+// message or a form being written; then it says so and reloads when asked.
+function statusChanged() {
+  const draft = room.querySelector(".composer__input")?.value.trim();
+  const typing = [...room.querySelectorAll("[data-panel]")].some(busy);
+  if (!draft && !typing) {
+    location.reload();
+    return;
+  }
+  if (room.querySelector("[data-status-notice]")) return;
+  const notice = document.createElement("p");
+  notice.className = "banner banner--warning banner--strip";
+  notice.setAttribute("role", "status");
+  notice.dataset.statusNotice = "";
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "btn btn--secondary btn--sm";
+  button.textContent = "Reload";
+  button.addEventListener("click", () => location.reload());
+  notice.append("The workroom's status just changed. ", button);
+  room.querySelector(".room__header").after(notice);
+}
 
 // After a reconnect the socket catches up on messages, not on panels: refetch them all.
 let wasConnected = true;

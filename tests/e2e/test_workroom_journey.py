@@ -140,3 +140,29 @@ def test_typing_survives_a_live_update_and_a_spoofed_upload_is_refused(
     panel(morgan, "files").get_by_role("button", name="Upload").click()
     expect(morgan.locator(".upload-list__item--error")).to_contain_text("don't match its name")
     expect(panel(morgan, "files").get_by_text("No files yet")).to_be_visible()
+
+
+def test_pausing_and_closing_reach_the_other_page_without_losing_a_draft(browser, live_url, room):
+    morgan = log_in(browser, live_url, room.client)
+    sam = log_in(browser, live_url, room.freelancer)
+    url = f"{live_url}/workrooms/{room.pk}/"
+    morgan.goto(url)
+    sam.goto(url)
+    sam.wait_for_function("window.tandemLive && window.tandemLive.connected")
+
+    # Sam is writing a message when Morgan pauses the room: the draft stays, a notice shows.
+    sam.get_by_label("Message", exact=True).fill("Almost done with the")
+    morgan.locator(".room__tools summary").click()
+    morgan.get_by_role("button", name="Pause the workroom").click()
+    expect(morgan.locator("[data-room-status]")).to_have_text("Paused")
+    expect(sam.get_by_text("The workroom's status just changed.")).to_be_visible()
+    expect(sam.get_by_label("Message", exact=True)).to_have_value("Almost done with the")
+
+    # With nothing typed, closing simply shows: read-only, no composer.
+    sam.get_by_label("Message", exact=True).fill("")
+    morgan.on("dialog", lambda dialog: dialog.accept())
+    morgan.locator(".room__tools summary").click()
+    morgan.get_by_role("button", name="Close the workroom…").click()
+    expect(sam.locator("[data-room-status]")).to_have_text("Closed")
+    expect(sam.get_by_text("This workroom is closed.", exact=False).first).to_be_visible()
+    expect(sam.get_by_label("Message", exact=True)).to_have_count(0)
