@@ -114,14 +114,14 @@ function renderMessage(message, previous) {
     meta.append(el("span", "msg__status", message.failed ? " · not sent" : " · sending…"));
   }
   bubble.append(meta);
-  item.append(bubble);
+  item.append(editing && editing.id === message.id && !message.deleted ? renderEditor(message) : bubble);
   if (message.failed) {
     const retry = el("button", "btn btn--quiet btn--sm", "Retry");
     retry.type = "button";
     retry.dataset.retry = message.client_id;
     item.append(el("p", "msg__error", message.failed), retry);
   }
-  if (canChange(message)) {
+  if (canChange(message) && !(editing && editing.id === message.id)) {
     const actions = el("div", "msg__actions");
     const edit = el("button", "btn btn--quiet btn--sm", "Edit");
     edit.type = "button";
@@ -170,7 +170,14 @@ function render() {
     if (seen && seen.after === keyOf(message)) fragment.append(el("li", "msg-seen", seen.text));
     previous = message;
   }
+  const editorFocused = document.activeElement?.classList.contains("msg__edit-input");
+  const caret = editorFocused ? document.activeElement.selectionStart : null;
   list.replaceChildren(fragment);
+  if (editorFocused) {
+    const area = list.querySelector(".msg__edit-input");
+    area?.focus();
+    area?.setSelectionRange(caret, caret);
+  }
   root.querySelector("[data-empty]")?.toggleAttribute("hidden", all.length > 0);
   if (atBottom) scroller.scrollTop = scroller.scrollHeight;
   markRead();
@@ -222,10 +229,10 @@ live.addEventListener("warning", (event) => {
   const frame = event.detail;
   if (frame.conversation !== conversationId) return;
   const pending = messages.get(`c${frame.client_id}`);
-  const editing = frame.message ? messages.get(`m${frame.message}`) : null;
+  const edited = frame.message ? messages.get(`m${frame.message}`) : null;
   if (pending) messages.delete(`c${frame.client_id}`);
   render();
-  showWarning(frame, pending, editing);
+  showWarning(frame, pending, edited);
 });
 live.addEventListener("error", (event) => {
   const frame = event.detail;
@@ -402,39 +409,51 @@ list.addEventListener("click", (event) => {
   if (retryId) retry(retryId);
 });
 
+// The message being edited survives re-renders (a new message or a read receipt arriving
+// while you edit must not throw your draft away).
+let editing = null; // {id, draft}
+
 function startEdit(id) {
   const message = messages.get(`m${id}`);
-  const item = list.querySelector(`[data-id="${id}"]`);
-  if (!message || !item) return;
+  if (!message) return;
+  editing = { id, draft: message.body };
+  render();
+  list.querySelector(".msg__edit-input")?.focus();
+}
+
+function finishEdit() {
+  editing = null;
+  render();
+}
+
+function renderEditor(message) {
   const editor = el("form", "msg__editor");
   const area = el("textarea", "msg__edit-input");
-  area.value = message.body;
+  area.value = editing.draft;
   area.setAttribute("aria-label", "Edit message");
   const save = el("button", "btn btn--primary btn--sm", "Save");
   const cancel = el("button", "btn btn--quiet btn--sm", "Cancel");
   cancel.type = "button";
   editor.append(area, save, cancel);
-  item.querySelector(".msg__bubble").replaceWith(editor);
-  item.querySelector(".msg__actions")?.remove();
-  area.focus();
-  const finish = () => render();
+  area.addEventListener("input", () => (editing.draft = area.value));
   editor.addEventListener("submit", (event) => {
     event.preventDefault();
     const body = area.value.trim();
     if (body && body !== message.body) {
       message.pendingBody = body;
-      live.edit(id, body);
+      live.edit(message.id, body);
     }
-    finish();
+    finishEdit();
   });
-  cancel.addEventListener("click", finish);
+  cancel.addEventListener("click", finishEdit);
   area.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") finish();
+    if (event.key === "Escape") finishEdit();
     if (event.key === "Enter" && !event.shiftKey) {
       event.preventDefault();
       editor.requestSubmit();
     }
   });
+  return editor;
 }
 
 function openDialog({ title, paragraphs, confirmLabel, danger, onConfirm, cancelLabel = "Cancel", onCancel }) {
@@ -468,7 +487,7 @@ function confirmDelete(id) {
   });
 }
 
-function showWarning(frame, pending, editing) {
+function showWarning(frame, pending, edited) {
   openDialog({
     title: "Keep it on Tandem?",
     paragraphs: [...frame.reasons.map((r) => r.text), "You can edit your message, or send it anyway: it will then be reviewed by our team."],
@@ -476,7 +495,7 @@ function showWarning(frame, pending, editing) {
     cancelLabel: "Edit message",
     onConfirm: () => {
       if (pending) sendNow(pending.body, pending.attachments || [], { clientId: frame.client_id, confirm: true });
-      if (editing) live.edit(editing.id, editing.pendingBody || "", { confirm: true });
+      if (edited) live.edit(edited.id, edited.pendingBody || "", { confirm: true });
     },
     onCancel: () => {
       if (pending && input) {

@@ -92,7 +92,7 @@ def test_two_people_talk_live(browser, live_url, people):
     for n in range(3):
         expect(in_thread(sam_page).get_by_text(f"While you were away {n}")).to_be_visible()
     expect(sam_page.get_by_text("Reconnecting…")).to_be_hidden()
-    assert Message.objects.count() == 5
+    assert Message.objects.count() == 5  # before the edit
 
     # Morgan edits the first message; both see it, marked "edited".
     first = in_thread(morgan_page).locator(".msg", has_text="are you free to talk")
@@ -100,6 +100,10 @@ def test_two_people_talk_live(browser, live_url, people):
     first.get_by_role("button", name="Edit").click()
     editor = morgan_page.get_by_label("Edit message")
     editor.fill("Hi Sam, are you free to talk about the new website?")
+    # A message arriving mid-edit must not throw the draft away.
+    send(sam_page, "One more thing")
+    expect(in_thread(morgan_page).get_by_text("One more thing")).to_be_visible()
+    expect(editor).to_have_value("Hi Sam, are you free to talk about the new website?")
     editor.press("Enter")
     for page in (morgan_page, sam_page):
         edited = in_thread(page).locator(".msg", has_text="about the new website?")
