@@ -12,8 +12,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.live_server import Daphne, database_url_for_subprocess
+
+# Two cores shared by daphne, Chromium and the test: give live updates time to land.
+expect.set_options(timeout=10_000)
 
 E2E_REQUIRED = os.environ.get("E2E") == "1"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
