@@ -248,3 +248,30 @@ def test_the_open_form_shows_who_the_room_is_with(client, client_user, freelance
     page = client.get(reverse("workrooms:new") + f"?with={freelancer_user.handle}")
     assert f"@{freelancer_user.handle}" in page.content.decode()
     assert freelancer_user.name in page.content.decode()
+
+
+def test_submitting_as_the_client_through_the_form_is_refused(client, room, filled, client_user):
+    client.force_login(client_user)
+    response = client.post(
+        reverse("workrooms:deadline_submit", args=[room.pk, filled["deadline"].pk]),
+        {"note": "Done"},
+        follow=True,
+    )
+    assert "Only the freelancer submits work" in response.content.decode()
+    filled["deadline"].refresh_from_db()
+    assert filled["deadline"].status == "pending"
+
+
+def test_an_image_preview_sends_anonymous_people_to_log_in(client, room, client_user):
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (40, 40)).save(out, "PNG")
+    version = services.file_share(
+        workroom=room, by=client_user, uploaded_file=upload("a.png", out.getvalue(), "image/png")
+    )
+    url = reverse("workrooms:version_preview", args=[room.pk, version.shared_file_id, 1])
+    response = client.get(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
