@@ -211,7 +211,10 @@ class AcceptForm(forms.Form):
 
 class DeclineForm(forms.Form):
     decline_reason = forms.ChoiceField(
-        label="Reason", choices=Invitation.DeclineReason.choices, widget=forms.RadioSelect
+        label="Reason",
+        choices=Invitation.DeclineReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a reason: it helps the client next time."},
     )
     decline_note = NoteField(
         label="A word to the client",

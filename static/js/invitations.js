@@ -63,3 +63,7 @@ document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-confirm]");
   if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
 });
+
+// A form that came back with errors (or a conduct warning) is brought into view: on a phone it
+// is below the note and the job.
+document.querySelector("[data-scroll-here]")?.scrollIntoView({ block: "start" });
