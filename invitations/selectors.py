@@ -35,7 +35,7 @@ def jobs_for(*, user) -> QuerySet[Job]:
             ),
         )
         .prefetch_related(_skills())
-        .order_by("status", "-created_at", "-pk")  # open before closed
+        .order_by("-status", "-created_at", "-pk")  # "open" sorts after "closed": open first
     )
 
 
