@@ -124,8 +124,8 @@ def inbox_for(*, user, include_archived=False) -> QuerySet:
             "conversation",
             "conversation__last_message",
             "conversation__last_message__sender",
-            "conversation__user_low",
-            "conversation__user_high",
+            "conversation__user_low__profile",
+            "conversation__user_high__profile",
         )
         .annotate(unread=unread_subquery())
         .order_by(Coalesce("conversation__last_message_at", "conversation__created_at").desc())
@@ -199,7 +199,7 @@ def thread_context(*, conversation: Conversation, user) -> dict:
     """Everything the thread page needs to render at once and then go live."""
     participants = list(
         Participant.objects.filter(conversation=conversation).select_related(
-            "user", "last_read_message"
+            "user__profile", "last_read_message"
         )
     )
     me = next(p for p in participants if p.user_id == user.pk)

@@ -28,7 +28,7 @@ let loadingOlder = false;
 const readBy = new Map(data.read_by.map((r) => [r.user.id, r]));
 let myLastReadSeq = data.my_last_read_seq;
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit", timeZone: data.timezone || undefined });
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: data.timezone || undefined });
 const exactFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "full", timeStyle: "long", timeZone: data.timezone || undefined });
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: "long", month: "long", day: "numeric", timeZone: data.timezone || undefined });
 
