@@ -126,6 +126,7 @@ def workroom_open(*, client, freelancer, title: str, job=None) -> Workroom:
     workroom = Workroom.objects.create(
         title=title[:200], client=client, freelancer=freelancer, job=job, conversation=conversation
     )
+    messaging.conversation_set_home(conversation=conversation, url=workroom.get_absolute_url())
     messaging.message_post_system(
         conversation=conversation,
         body=f"{client.name} opened this workroom with {freelancer.name}.",

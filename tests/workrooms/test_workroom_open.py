@@ -38,3 +38,13 @@ def test_members_see_the_room_and_its_chat_others_get_404(client, room, client_u
     client.force_login(make_user(role="client"))
     assert client.get(reverse("workrooms:detail", args=[room.pk])).status_code == 404
     assert "Website rebuild" not in client.get(reverse("workrooms:list")).content.decode()
+
+
+def test_the_rooms_chat_opens_in_the_room(client, room, client_user):
+    client.force_login(client_user)
+
+    inbox = client.get(reverse("messaging:inbox")).content.decode()
+    assert f'href="{room.get_absolute_url()}"' in inbox
+    assert client.get(reverse("messaging:thread", args=[room.conversation_id]))["Location"] == (
+        room.get_absolute_url()
+    )
