@@ -15,6 +15,8 @@ from invitations import selectors, services
 from invitations.forms import NEW_JOB, AcceptForm, DeclineForm, InvitationForm, JobForm
 from invitations.models import NOTE_MAX_LENGTH, Invitation
 from profiles.models import User
+from profiles.response_times import response_time_label
+from profiles.selectors import response_time_summary
 
 
 def client_required(view):
@@ -132,6 +134,10 @@ def invitation_list(request):
         "filters": [(name, counts[name]) for name in selectors.STATUS_FILTERS],
         "now": timezone.now(),
     }
+    if request.user.is_freelancer:
+        # What clients see on the profile; answering invitations feeds it.
+        hours = response_time_summary(user=request.user)
+        context["response_label"] = response_time_label(hours) if hours is not None else ""
     return render(request, "invitations/list.html", context)
 
 

@@ -369,3 +369,11 @@ def test_the_workroom_page_shows_the_note_after_the_system_line(
         .values_list("kind", "body")
     )
     assert bodies[0][0] == "system" and bodies[1] == ("user", "First words")
+
+
+def test_a_freelancer_sees_the_response_time_their_answers_feed(signed_in, job, freelancer_user):
+    for n in range(3):
+        answered = invite(make_job(job.client, title=f"Job {n}"), freelancer_user)
+        services.invitation_decline(invitation=answered, by=freelancer_user, reason="timeline")
+    page = text(signed_in(freelancer_user).get("/invitations/"))
+    assert "Your profile shows “Typically responds within" in page
