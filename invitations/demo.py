@@ -1,6 +1,6 @@
 """Demo jobs and invitations for `manage.py seed_demo` (ARCHITECTURE.md, "Demo data").
 
-Morgan (client) has an open job **Website rebuild** with a pending invitation to Sam (sent
+Morgan (client) has an open job **Workshop booking system** with a pending invitation to Sam (sent
 through the service, so Sam's bell has it), plus history: an invitation to that job that
 expired unanswered, a declined one for **Logo refresh** and an accepted one for the closed
 **Brand guidelines** job. History is written directly with past times (the services would
@@ -35,11 +35,11 @@ class DemoJob:
 
 JOBS = [
     DemoJob(
-        "Website rebuild",
-        "Our studio site is ten years old and hard to update. We'd like it rebuilt in Django "
-        "with a simple admin for our team: case studies, a journal and a contact form that "
-        "doesn't attract spam.\n\nWe have a designer's mockups; you'd own the build, hosting "
-        "set-up and a short handover.",
+        "Workshop booking system",
+        "We run weekend design workshops and take bookings by e-mail. We'd like online "
+        "booking on our Django site: a calendar of sessions, seats, payment through our "
+        "existing checkout and reminder e-mails.\n\nThe website rebuild workroom covers the "
+        "site itself; this is the next project.",
         ("Django", "PostgreSQL", "HTML/CSS"),
         services.Budget("fixed", amount=Decimal("4000.00"), currency="USD"),
         days_ago=3,
@@ -62,8 +62,8 @@ JOBS = [
 ]
 
 PENDING_NOTE = (
-    "Hi Sam,\n\nI loved your physio booking platform: that's the kind of calm, dependable "
-    "Django work we need for our studio site. The mockups are ready and we'd like to launch "
+    "Hi Sam,\n\nI loved your physio booking platform: that's exactly the kind of calm, "
+    "dependable Django work we need for booking our workshops. We'd like to launch "
     "before the spring.\n\nWould you be interested? Happy to jump on a call this week.\n\n"
     "Thanks,\nMorgan"
 )

@@ -305,7 +305,9 @@ def invitation_accept(
     invitation.responded_at = invitation.closed_at = now
     invitation.response_note = note
     invitation.proposed_rate = proposed_rate
-    workroom = workroom_open(client=job.client, freelancer=by, title=job.title, job=job)
+    workroom = workroom_open(
+        client=job.client, freelancer=by, title=job.title, job=job, notify_freelancer=False
+    )
     invitation.workroom = workroom
     invitation.save()
 

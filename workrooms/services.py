@@ -111,8 +111,13 @@ def _room_url(workroom: Workroom, anchor: str = "") -> str:
 
 
 @transaction.atomic
-def workroom_open(*, client, freelancer, title: str, job=None) -> Workroom:
-    """Open a workroom (a contract) between a client and a freelancer, with its chat."""
+def workroom_open(
+    *, client, freelancer, title: str, job=None, notify_freelancer: bool = True
+) -> Workroom:
+    """Open a workroom (a contract) between a client and a freelancer, with its chat.
+
+    The freelancer is told, unless they opened it themselves by accepting an invitation.
+    """
     if not client.is_client:
         raise PermissionDenied("Only clients open workrooms.")
     if not freelancer.is_freelancer:
@@ -138,12 +143,13 @@ def workroom_open(*, client, freelancer, title: str, job=None) -> Workroom:
             kind=Activity.Kind.MEMBER_JOINED,
             summary=f"{member.name} joined as the {role}.",
         )
-    notify(
-        user=freelancer,
-        kind="workroom.opened",
-        title=f"{client.name} opened the workroom “{workroom.title}” with you",
-        url=_room_url(workroom),
-    )
+    if notify_freelancer:
+        notify(
+            user=freelancer,
+            kind="workroom.opened",
+            title=f"{client.name} opened the workroom “{workroom.title}” with you",
+            url=_room_url(workroom),
+        )
     return workroom
 
 

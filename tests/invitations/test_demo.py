@@ -13,7 +13,7 @@ def test_seed_demo_twice_leaves_one_copy():
     call_command("seed_demo", verbosity=0)
     assert (Job.objects.count(), Invitation.objects.count(), Notification.objects.count()) == counts
 
-    website = Job.objects.get(title="Website rebuild", client__email="client@example.com")
+    website = Job.objects.get(title="Workshop booking system", client__email="client@example.com")
     assert website.is_open
     pending = Invitation.objects.get(job=website, freelancer__email="freelancer@example.com")
     assert pending.is_open
