@@ -312,6 +312,10 @@ class ProfileSkill(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["profile", "skill"], name="profile_skill_unique")
         ]
+        # Who lists a skill, those who list it first first: the order of an exact-skill search.
+        indexes = [
+            models.Index(fields=["skill", "position", "profile"], name="profileskill_skill_pos")
+        ]
 
     def __str__(self):
         return f"{self.skill} on {self.profile_id}"

@@ -169,9 +169,14 @@ class TestSearchPage:
         client.get("/freelancers/?q=django")  # warm the timezone and popular-skills caches
         with CaptureQueriesContext(connection) as one:
             assert len(client.get("/freelancers/?q=django").context["page"].object_list) == 1
-        # Search itself: counts, the page of ids, the profiles, their skills.
-        searching = [q for q in one.captured_queries if "profiles_profile" in q["sql"]]
-        assert len(searching) <= 6
+        # Search itself: the skill lookup, a count per tier, the page of ids, the profiles and
+        # their skills; none of it per result.
+        searching = [
+            q
+            for q in one.captured_queries
+            if "profiles_" in q["sql"] and '"profiles_user"."password"' not in q["sql"]
+        ]
+        assert len(searching) <= 8
 
         for n in range(1, 25):
             freelancer(f"Person {n}", title="Django developer", skills=["Django", "Python", "SQL"])
@@ -219,7 +224,7 @@ class TestPostgreSQL:
                 assert "USING gin" in cursor.fetchone()[0]
             # Four rows would be scanned in full; tell the planner to act as with many.
             cursor.execute("SET LOCAL enable_seqscan = off")
-        heads, overview_only = selectors.freelancer_search(q="django").tiers
+        heads, overview_only = selectors.freelancer_search(q="django developer").tiers
         assert "profile_search_head_gin" in heads[:20].explain()
         assert "profile_search_vector_gin" in overview_only[:20].explain()
 
@@ -229,10 +234,22 @@ class TestPostgreSQL:
         assert not ProfileSearchDocument.objects.filter(profile_id=person.pk).exists()
         assert not ProfileSearchHead.objects.filter(profile_id=person.pk).exists()
 
-    def test_skill_and_title_matches_come_before_overview_mentions(self, people):
-        heads, overview_only = selectors.freelancer_search(q="django").tiers
-        assert {pk for pk, _ in heads} == {people["skill"].pk, people["title"].pk}
+    def test_skill_then_title_then_overview(self, people):
+        listed, heads, overview_only = selectors.freelancer_search(q="django").tiers
+        assert [pk for pk, _ in listed] == [people["skill"].pk]
+        assert [pk for pk, _ in heads] == [people["title"].pk]
         assert [pk for pk, _ in overview_only] == [people["mention"].pk]
+
+    def test_an_exact_skill_lists_those_who_list_it_first_first(self):
+        second = freelancer("Second", skills=["Go", "Rust"])
+        first = freelancer("First", skills=["Rust", "Go"])
+        assert [p.pk for p in search(q="rust")] == [first.pk, second.pk]
+
+    def test_exact_skill_tier_respects_filters(self, people):
+        assert names(search(q="django", availability=["part_time"])) == ["Passing Mention"]
+        assert names(search(q="django", rate_max=Decimal("70"), currency="USD")) == [
+            "Passing Mention"
+        ]
 
     def test_an_admin_deactivation_leaves_search_at_once(self, people, client):
         from tests.factories import UserFactory as Factory
