@@ -111,8 +111,10 @@ def ranked_tiers(
     rate_max=None,
     currency: str = "",
     availability: Iterable[str] = (),
-) -> list[QuerySet]:
+) -> list:
     """The tiers of a keyword search, each a queryset of (profile_id, rank), best first.
+
+    Returned as functions that build the querysets, so a search builds only what it uses.
 
     0. When the whole query is a skill's name ("python", "react native"): the profiles that
        list it, those who list it first first. Read through an index in that order, so even a
@@ -148,30 +150,35 @@ def ranked_tiers(
             queryset = queryset.exclude(skill_ids__contains=[exact_id])
         return queryset
 
-    tiers = []
-    if exact_id is not None:
+    def listed() -> QuerySet:
         eligible = filtered(
             ProfileSearchHead.objects.filter(profile_id=OuterRef("profile_id")),
             tier_zero_excluded=False,
         )
-        tiers.append(
+        return (
             ProfileSkill.objects.filter(skill_id=exact_id)
             .filter(Exists(eligible))
             .annotate(rank=Value(1.0, output_field=FloatField()))
             .order_by("position", "profile_id")
             .values_list("profile_id", "rank")
         )
-    tiers.append(
-        filtered(ProfileSearchHead.objects.filter(head=query))
-        .annotate(rank=SearchRank(F("head"), query))
-        .order_by("-rank", "profile_id")
-        .values_list("profile_id", "rank")
-    )
-    tiers.append(
-        filtered(ProfileSearchDocument.objects.filter(vector=query))
-        .exclude(head=query)
-        .annotate(rank=SearchRank(F("vector"), query))
-        .order_by("-rank", "profile_id")
-        .values_list("profile_id", "rank")
-    )
-    return tiers
+
+    def heads() -> QuerySet:
+        return (
+            filtered(ProfileSearchHead.objects.filter(head=query))
+            .annotate(rank=SearchRank(F("head"), query))
+            .order_by("-rank", "profile_id")
+            .values_list("profile_id", "rank")
+        )
+
+    def overview_only() -> QuerySet:
+        return (
+            filtered(ProfileSearchDocument.objects.filter(vector=query))
+            .exclude(head=query)
+            .annotate(rank=SearchRank(F("vector"), query))
+            .order_by("-rank", "profile_id")
+            .values_list("profile_id", "rank")
+        )
+
+    # Built lazily by SearchResults: a broad skill fills the page and the count from tier 0.
+    return ([listed] if exact_id is not None else []) + [heads, overview_only]

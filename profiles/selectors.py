@@ -3,6 +3,7 @@
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import connection
@@ -284,27 +285,59 @@ def clean_query(q: str) -> str:
 SEARCH_COUNT_CAP = 1000
 
 
+class CardSkill(NamedTuple):
+    name: str
+    normalized: str
+
+
+# What a result card shows; the rest of a profile stays in the database.
+CARD_FIELDS = (
+    "photo",
+    "photo_thumb",
+    "title",
+    "overview",
+    "hourly_rate",
+    "rate_currency",
+    "availability",
+    "country",
+    "user__name",
+    "user__handle",
+    "user__role",
+    "user__is_active",
+)
+
+
 class SearchResults:
     """The result of a search, for Paginator: count() and slices, one page at a time.
 
-    Holds one or more tiers, each a queryset of (profile id, rank) in order; the results are
-    the first tier, then the next. Counting stops at SEARCH_COUNT_CAP (the page says "1,000+"):
-    nobody reads past fifty pages, and an exact count of a broad query would cost as much as
-    the search itself. A slice fetches the ids it needs from the tiers, then the profiles with
-    their users and skills in two queries, however many there are.
+    Holds one or more tiers, each a queryset of (profile id, rank) in order, built only when
+    needed; the results are the first tier, then the next. Counting stops at SEARCH_COUNT_CAP
+    (the page says "1,000+"): nobody reads past fifty pages, and an exact count of a broad query
+    would cost as much as the search itself. A slice fetches the ids it needs from the tiers,
+    then the page's profiles (with their users) and skills in two queries, whatever its size.
     """
 
-    def __init__(self, tiers: list[QuerySet], *, cap: int = SEARCH_COUNT_CAP):
-        self.tiers = tiers
+    def __init__(self, tiers, *, cap: int = SEARCH_COUNT_CAP):
+        # Querysets, or callables that build one: building costs time a search may not need.
+        self._tiers = list(tiers)
         self.cap = cap
         self._tier_counts: list[int] | None = None
+
+    def tier(self, index: int) -> QuerySet:
+        if callable(self._tiers[index]):
+            self._tiers[index] = self._tiers[index]()
+        return self._tiers[index]
+
+    @property
+    def tiers(self) -> list[QuerySet]:
+        return [self.tier(index) for index in range(len(self._tiers))]
 
     def tier_counts(self) -> list[int]:
         if self._tier_counts is None:
             counts, room = [], self.cap + 1
-            for tier in self.tiers:
+            for index in range(len(self._tiers)):
                 # Unordered: LIMIT then stops the scan early instead of ranking every match.
-                found = tier.order_by()[:room].count() if room > 0 else 0
+                found = self.tier(index).order_by()[:room].count() if room > 0 else 0
                 counts.append(found)
                 room -= found
             self._tier_counts = counts
@@ -330,32 +363,41 @@ class SearchResults:
         start = key.start or 0
         stop = self.count() if key.stop is None else min(key.stop, self.count())
         rows, offset = [], 0
-        for tier, found in zip(self.tiers, self.tier_counts(), strict=True):
+        for index, found in enumerate(self.tier_counts()):
             low, high = max(start - offset, 0), min(stop - offset, found)
             if low < high:
-                rows.extend(tier[low:high])
+                rows.extend(self.tier(index)[low:high])
             offset += found
         return self._profiles(rows)
 
     def _profiles(self, rows) -> list[Profile]:
         if not rows:
             return []
+        ids = [pk for pk, _ in rows]
         by_id = (
             Profile.objects.select_related("user")
-            .prefetch_related(_skills_prefetch())
+            .only(*CARD_FIELDS)
             .filter(user__role=User.Role.FREELANCER, user__is_active=True)
-            .in_bulk([pk for pk, _ in rows])
+            .in_bulk(ids)
         )
+        skills: dict[int, list[CardSkill]] = {pk: [] for pk in ids}
+        for pk, name, normalized in (
+            ProfileSkill.objects.filter(profile_id__in=ids)
+            .order_by("profile_id", "position", "pk")
+            .values_list("profile_id", "skill__name", "skill__normalized")
+        ):
+            skills[pk].append(CardSkill(name, normalized))
         profiles = []
         for pk, rank in rows:
             if pk in by_id:  # a search row can trail a change made outside the services
-                by_id[pk].rank = rank
-                profiles.append(by_id[pk])
+                profile = by_id[pk]
+                profile.rank, profile.card_skills = rank, skills[pk]
+                profiles.append(profile)
         return profiles
 
     def explain(self, **options) -> str:
         """The plan of the first page of the first tier."""
-        return self.tiers[0][:20].explain(**options)
+        return self.tier(0)[:20].explain(**options)
 
 
 def freelancer_search(
