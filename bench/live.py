@@ -31,12 +31,20 @@ IDLE = 2000
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "tandem_bench_live"
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379")
+# Total sends per second to try, per system and scenario, lowest first.
 LEVELS = {
-    "baseline": [100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600],
-    "tandem": [10, 25, 50, 100, 150, 200, 300, 400, 600, 800, 1000, 1300, 1600, 2000],
+    ("baseline", "10x10"): [100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600],
+    ("baseline", "1x200"): [10, 20, 40, 80, 160, 320, 640, 1280],
+    ("tandem", "10x10"): [5, 10, 20, 30, 40, 60, 80, 120, 160, 240, 320, 480, 640, 1000],
+    ("tandem", "1x200"): [2, 5, 10, 20, 40, 80, 160, 320],
 }
 if QUICK:
-    LEVELS = {"baseline": [200, 800, 3200, 12800], "tandem": [10, 25, 50, 100, 200, 400, 800]}
+    LEVELS = {
+        ("baseline", "10x10"): [200, 800, 3200, 12800],
+        ("baseline", "1x200"): [20, 80, 320, 1280],
+        ("tandem", "10x10"): [5, 10, 20, 40, 80, 160],
+        ("tandem", "1x200"): [2, 5, 10, 20, 40],
+    }
 
 
 def tandem_env():
@@ -124,7 +132,7 @@ def start(system, port):
     return process
 
 
-def measure(system, spec, port, idle):
+def measure(system, scenario, spec, port, idle):
     server = start(system, port)
     url = f"ws://127.0.0.1:{port}" if system == "baseline" else f"ws://127.0.0.1:{port}/ws/"
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
@@ -146,7 +154,7 @@ def measure(system, spec, port, idle):
                 "--server-pid",
                 str(server.pid),
                 "--levels",
-                ",".join(str(x) for x in LEVELS[system]),
+                ",".join(str(x) for x in LEVELS[(system, scenario)]),
                 "--seconds",
                 str(SECONDS),
                 "--idle",
@@ -221,7 +229,7 @@ def main():
             for system in ("baseline", "tandem"):  # A B A B …
                 spec = base_spec if system == "baseline" else tandem_spec
                 idle = IDLE if scenario == "10x10" and round_number == 0 else 0
-                collected[system].append(measure(system, spec, 8790, idle))
+                collected[system].append(measure(system, scenario, spec, 8790, idle))
         for system in ("baseline", "tandem"):
             headline[(system, scenario)] = report(system, scenario, collected[system])
     base_rate, base_p99 = headline[("baseline", "10x10")]

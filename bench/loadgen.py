@@ -104,7 +104,8 @@ async def run_level(rooms, rate_per_room, seconds, start_seq):
     count = max(1, int(rate_per_room * seconds))
 
     async def sender(room):
-        began = time.perf_counter()
+        # Rooms are staggered across the interval, so their sends do not arrive in bursts.
+        began = time.perf_counter() + interval * room.index / len(rooms)
         for i in range(count):
             target = began + i * interval
             delay = target - time.perf_counter()
