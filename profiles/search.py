@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection as default_connection
-from django.db.models import Exists, F, FloatField, OuterRef, QuerySet, Value
+from django.db.models import F, FloatField, OuterRef, QuerySet, Subquery, Value
 
 from profiles.models import (
     Profile,
@@ -151,13 +151,16 @@ def ranked_tiers(
         return queryset
 
     def listed() -> QuerySet:
+        # A scalar subquery, not EXISTS: PostgreSQL would turn EXISTS into a hash join over the
+        # whole head table; this stays one index lookup per row, and LIMIT stops the walk.
         eligible = filtered(
             ProfileSearchHead.objects.filter(profile_id=OuterRef("profile_id")),
             tier_zero_excluded=False,
-        )
+        ).values("searchable")[:1]
         return (
             ProfileSkill.objects.filter(skill_id=exact_id)
-            .filter(Exists(eligible))
+            .alias(eligible=Subquery(eligible))
+            .filter(eligible=True)
             .annotate(rank=Value(1.0, output_field=FloatField()))
             .order_by("position", "profile_id")
             .values_list("profile_id", "rank")
