@@ -114,11 +114,9 @@ def messages_before(*, conversation: Conversation, before_seq: int, limit: int =
     return older
 
 
-def inbox_for(*, user, include_archived=False) -> QuerySet:
-    """The user's conversations, latest activity first, with unread counts and the last line."""
-    participations = Participant.objects.filter(user=user)
-    if not include_archived:
-        participations = participations.filter(archived=False)
+def inbox_for(*, user, archived=False) -> QuerySet:
+    """The user's conversations (or the archived ones), latest first, with unread counts."""
+    participations = Participant.objects.filter(user=user, archived=archived)
     return (
         participations.select_related(
             "conversation",
@@ -164,10 +162,10 @@ def _other_member(participant: Participant, user):
     return conversation.user_high if conversation.user_low_id == user.pk else conversation.user_low
 
 
-def inbox_cards(*, user) -> list[dict]:
+def inbox_cards(*, user, archived=False) -> list[dict]:
     """What the inbox list shows per conversation, in a constant number of queries."""
     cards = []
-    for participant in inbox_for(user=user):
+    for participant in inbox_for(user=user, archived=archived):
         conversation = participant.conversation
         other = _other_member(participant, user)
         last = conversation.last_message
@@ -189,6 +187,7 @@ def inbox_cards(*, user) -> list[dict]:
                 "preview": preview[:140],
                 "at": conversation.last_message_at or conversation.created_at,
                 "unread": participant.unread,
+                "muted": participant.muted,
                 "url": conversation.home_url or reverse("messaging:thread", args=[conversation.pk]),
             }
         )
@@ -207,6 +206,7 @@ def thread_context(*, conversation: Conversation, user) -> dict:
     version, latest, _ = catch_up(conversation=conversation, after=0)
     return {
         "conversation": conversation,
+        "me": me,
         "title": others[0].user.name
         if conversation.kind == Conversation.Kind.DIRECT and others
         else (conversation.title or str(conversation)),

@@ -142,6 +142,22 @@ def participant_remove(*, conversation: Conversation, user) -> None:
 
 
 @transaction.atomic
+def participant_update(*, conversation_id, user, muted=None, archived=None) -> Participant:
+    """Mute (no e-mail digests) or archive (out of the inbox until a new message) for one person."""
+    participant = _participant_or_404(user, conversation_id)
+    fields = []
+    if muted is not None:
+        participant.muted = bool(muted)
+        fields.append("muted")
+    if archived is not None:
+        participant.archived = bool(archived)
+        fields.append("archived")
+    if fields:
+        participant.save(update_fields=fields)
+    return participant
+
+
+@transaction.atomic
 def conversation_set_home(*, conversation: Conversation, url: str) -> None:
     """Where the conversation is read: its workroom's or dispute's page."""
     Conversation.objects.filter(pk=conversation.pk).update(home_url=url)
@@ -302,10 +318,11 @@ def _store_message(*, conversation_id, sender, body, client_id, attachment_ids, 
     message = _append(conversation, sender=sender, body=body, client_id=client_id)
     if attachments:
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(message=message)
-    # Your own message is read by you.
+    # Your own message is read by you; a new message brings an archived conversation back.
     Participant.objects.filter(conversation=conversation, user=sender).update(
         last_read_seq=message.seq, last_read_message=message
     )
+    Participant.objects.filter(conversation=conversation, archived=True).update(archived=False)
     if reasons:
         message.flagged = True
         message.save(update_fields=["flagged"])

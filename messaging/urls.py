@@ -11,6 +11,11 @@ urlpatterns = [
     path("messages/<int:conversation_id>/", views.thread, name="thread"),
     path("messages/<int:conversation_id>/history/", views.history, name="history"),
     path(
+        "messages/<int:conversation_id>/settings/",
+        views.conversation_settings,
+        name="conversation_settings",
+    ),
+    path(
         "messages/<int:conversation_id>/attachments/",
         views.attachment_upload,
         name="attachment_upload",

@@ -28,8 +28,40 @@ def _conversation_or_404(user, conversation_id):
 @login_required
 @require_GET
 def inbox(request):
-    conversations = selectors.inbox_cards(user=request.user)
-    return render(request, "messaging/inbox.html", {"conversations": conversations})
+    archived = request.GET.get("archived") == "1"
+    conversations = selectors.inbox_cards(user=request.user, archived=archived)
+    return render(
+        request, "messaging/inbox.html", {"conversations": conversations, "archived": archived}
+    )
+
+
+@login_required
+@require_POST
+def conversation_settings(request, conversation_id):
+    """Mute or archive a conversation for oneself (the thread's More menu)."""
+    choices = {
+        "mute": {"muted": True},
+        "unmute": {"muted": False},
+        "archive": {"archived": True},
+        "unarchive": {"archived": False},
+    }
+    change = choices.get(request.POST.get("action", ""))
+    if change is None:
+        return redirect("messaging:thread", conversation_id=conversation_id)
+    try:
+        services.participant_update(conversation_id=conversation_id, user=request.user, **change)
+    except services.NotFound:
+        raise Http404("No such conversation.") from None
+    labels = {
+        "mute": "Muted: no e-mails for this conversation.",
+        "unmute": "Unmuted.",
+        "archive": "Archived. It comes back when someone writes.",
+        "unarchive": "Moved back to your inbox.",
+    }
+    messages.success(request, labels[request.POST["action"]])
+    if request.POST["action"] == "archive":
+        return redirect("messaging:inbox")
+    return redirect("messaging:thread", conversation_id=conversation_id)
 
 
 @login_required

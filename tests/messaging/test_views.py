@@ -225,3 +225,41 @@ def test_a_group_conversation_is_read_where_it_lives(client, alice, bob):
 
     assert client.get(thread_url(room))["Location"] == "/workrooms/7/"
     assert 'href="/workrooms/7/"' in client.get(reverse("messaging:inbox")).content.decode()
+
+
+class TestMuteAndArchive:
+    def post(self, client, conversation, action):
+        return client.post(
+            reverse("messaging:conversation_settings", args=[conversation.pk]), {"action": action}
+        )
+
+    def test_archive_hides_until_someone_writes(self, client, direct, alice, bob, send):
+        send(direct, bob, "hello")
+        client.force_login(alice)
+
+        self.post(client, direct, "archive")
+        assert "Bob Freelancer" not in client.get(reverse("messaging:inbox")).content.decode()
+        archived = client.get(reverse("messaging:inbox"), {"archived": "1"}).content.decode()
+        assert "Bob Freelancer" in archived
+
+        send(direct, bob, "are you there?")
+        assert "Bob Freelancer" in client.get(reverse("messaging:inbox")).content.decode()
+
+    def test_mute_stops_digests(self, client, direct, alice, bob, send):
+        from datetime import timedelta
+
+        from django.core import mail
+        from django.utils import timezone
+
+        from messaging import notifications
+
+        client.force_login(alice)
+        self.post(client, direct, "mute")
+        send(direct, bob, "psst")
+
+        assert notifications.send_due_digests(now=timezone.now() + timedelta(hours=1)) == 0
+        assert mail.outbox == []
+
+    def test_a_stranger_gets_404(self, client, direct, eve):
+        client.force_login(eve)
+        assert self.post(client, direct, "archive").status_code == 404
