@@ -8,20 +8,9 @@ from playwright.sync_api import expect
 
 from invitations.models import Invitation, Job
 from messaging.models import Message
-from tests.factories import PASSWORD, UserFactory
+from tests.e2e.people import log_in
+from tests.factories import UserFactory
 from workrooms.models import Workroom
-
-
-def log_in(browser, live_url, user):
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{live_url}/accounts/login/")
-    page.get_by_label(re.compile("^e-?mail", re.I)).fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("log in", re.I)).click()
-    expect(page).to_have_url(f"{live_url}/")
-    return page
 
 
 @pytest.fixture
