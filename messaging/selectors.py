@@ -33,18 +33,6 @@ def conversation_for(*, user, conversation_id) -> Conversation | None:
     return Conversation.objects.filter(pk=conversation_id, participants__user=user).first()
 
 
-def participant_for(*, user, conversation_id) -> Participant | None:
-    try:
-        conversation_id = int(conversation_id)
-    except (TypeError, ValueError):
-        return None
-    return (
-        Participant.objects.select_related("conversation")
-        .filter(conversation_id=conversation_id, user=user)
-        .first()
-    )
-
-
 def unread_subquery(
     user_ref="user_id", seq_ref="last_read_seq", conversation_ref="conversation_id"
 ):
@@ -76,10 +64,6 @@ def unread_counts(*, conversation_id: int) -> dict[int, int]:
         .values_list("user_id", "unread")
     )
     return dict(rows)
-
-
-def unread_total(*, user) -> int:
-    return sum(unread_by_conversation(user=user).values())
 
 
 def catch_up(*, conversation: Conversation, after: int, page: int = 200, latest: int = 50):
