@@ -244,4 +244,10 @@ CELERY_BEAT_SCHEDULE = {
     "messaging-send-due-digests": {"task": "messaging.tasks.send_due_digests", "schedule": 60.0},
     "workrooms-send-reminders": {"task": "workrooms.tasks.send_reminders", "schedule": 60.0},
     "invitations-expire": {"task": "invitations.tasks.expire_invitations", "schedule": 300.0},
+    "disputes-sweep-deadlines": {"task": "disputes.tasks.sweep_deadlines", "schedule": 300.0},
 }
+
+# --- Disputes (docs/disputes.md): each stage's response time, in days
+DISPUTE_RESPONSE_DAYS = env.int("DISPUTE_RESPONSE_DAYS", default=5)  # other party, before escalation
+DISPUTE_PROPOSAL_DAYS = env.int("DISPUTE_PROPOSAL_DAYS", default=2)  # to answer a proposal
+DISPUTE_MEDIATION_DAYS = env.int("DISPUTE_MEDIATION_DAYS", default=10)  # mediator, to decide
