@@ -130,7 +130,9 @@ class Evidence(models.Model):
     """A file or screenshot with a caption; private to the parties and staff."""
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="evidence")
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     caption = models.CharField(max_length=500, blank=True)
     file = models.FileField(upload_to=evidence_path, max_length=255)
     name = models.CharField(max_length=255)

@@ -246,3 +246,54 @@ def presence_of(*, user) -> dict | None:
         return None
     age = (timezone.now() - preferences.last_seen_at).total_seconds()
     return {"online": age < PRESENCE_ONLINE_SECONDS, "last_seen_at": preferences.last_seen_at}
+
+
+# --- For other apps' records (the dispute dossier) ------------------------------------------
+
+
+def direct_conversation_between(*, user_a, user_b) -> Conversation | None:
+    low, high = sorted([user_a.pk, user_b.pk])
+    return Conversation.objects.filter(
+        kind=Conversation.Kind.DIRECT, user_low_id=low, user_high_id=high
+    ).first()
+
+
+def has_written(*, conversation_id: int, user) -> bool:
+    return Message.objects.filter(
+        conversation_id=conversation_id, sender=user, kind=Message.Kind.USER
+    ).exists()
+
+
+def conversation_record(*, conversation_id: int) -> list[dict]:
+    """Every message of a conversation as plain data, for a record that must stand on its own:
+    deleted messages keep their body, every earlier version is listed, files carry their
+    SHA-256. Staff-facing only (the dispute dossier); never for a page a member reads."""
+    messages = (
+        Message.objects.filter(conversation_id=conversation_id)
+        .select_related("sender")
+        .prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("pk")), "revisions"
+        )
+        .order_by("seq")
+    )
+    return [
+        {
+            "id": m.pk,
+            "seq": m.seq,
+            "kind": m.kind,
+            "sender": m.sender.name if m.sender_id else None,
+            "sender_id": m.sender_id,
+            "created_at": m.created_at.isoformat(),
+            "edited_at": m.edited_at.isoformat() if m.edited_at else None,
+            "deleted": m.deleted_at is not None,
+            "body": m.body,
+            "revisions": [
+                {"action": r.action, "body": r.body, "created_at": r.created_at.isoformat()}
+                for r in m.revisions.all()
+            ],
+            "attachments": [
+                {"name": a.name, "size": a.size, "sha256": a.sha256} for a in m.attachments.all()
+            ],
+        }
+        for m in messages
+    ]

@@ -34,6 +34,7 @@ from messaging.models import (
 )
 from messaging.payloads import message_payload, user_payload
 from messaging.selectors import unread_counts, with_payload_relations
+from messaging.signals import message_stored
 from profiles.services import response_time_record
 
 
@@ -332,6 +333,7 @@ def _store_message(*, conversation_id, sender, body, client_id, attachment_ids, 
             reasons=[{"code": r.code, "text": r.text} for r in reasons],
         )
     message = with_payload_relations(Message.objects.filter(pk=message.pk)).get()
+    message_stored.send(sender=Message, message=message, conversation=conversation)
     _publish_message(message, frame_type="message.new")
     notifications.schedule_digests(message=message)
     if conversation.kind == Conversation.Kind.DIRECT:

@@ -186,3 +186,123 @@ def file_version_for(*, workroom: Workroom, file_id, number=None) -> FileVersion
     if number is None:
         return shared.current_version
     return shared.versions.filter(number=number).first()
+
+
+# --- For other apps' records (the dispute dossier) ------------------------------------------
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def stored_sha256(field_file) -> str | None:
+    """The SHA-256 of a stored file's bytes now (None if it is gone)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        with field_file.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+                digest.update(chunk)
+    except (OSError, ValueError):
+        return None
+    return digest.hexdigest()
+
+
+def workroom_record(*, workroom: Workroom, hash_files: bool = False) -> dict:
+    """The room's files (every version with its SHA-256, deleted ones too), deadlines with their
+    submissions and reviews, calls and the whole activity history, as plain data. With
+    `hash_files`, each version also carries the SHA-256 of the bytes in storage now."""
+    files = (
+        SharedFile.objects.filter(workroom=workroom)
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=FileVersion.objects.select_related("uploaded_by").order_by("number"),
+            )
+        )
+        .order_by("created_at", "pk")
+    )
+    deadlines = (
+        Deadline.objects.filter(workroom=workroom)
+        .prefetch_related(
+            Prefetch(
+                "delivered_versions",
+                queryset=FileVersion.objects.select_related("shared_file").order_by("pk"),
+            )
+        )
+        .order_by("due_at", "pk")
+    )
+    calls = Call.objects.filter(workroom=workroom).select_related("proposed_by")
+    activity = (
+        Activity.objects.filter(workroom=workroom)
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+    return {
+        "id": workroom.pk,
+        "title": workroom.title,
+        "status": workroom.status,
+        "client": workroom.client.name,
+        "freelancer": workroom.freelancer.name,
+        "created_at": _iso(workroom.created_at),
+        "files": [
+            {
+                "name": f.name,
+                "deleted": f.deleted_at is not None,
+                "versions": [
+                    {
+                        "id": v.pk,
+                        "number": v.number,
+                        "size": v.size,
+                        "content_type": v.content_type,
+                        "sha256": v.sha256,
+                        "uploaded_by": v.uploaded_by.name,
+                        "created_at": _iso(v.created_at),
+                    }
+                    | ({"stored_sha256": stored_sha256(v.file)} if hash_files else {})
+                    for v in f.versions.all()
+                ],
+            }
+            for f in files
+        ],
+        "deadlines": [
+            {
+                "title": d.title,
+                "due_at": _iso(d.due_at),
+                "amount": str(d.amount) if d.amount is not None else None,
+                "currency": d.currency,
+                "status": d.status,
+                "submitted_at": _iso(d.submitted_at),
+                "submission_note": d.submission_note,
+                "delivered": [
+                    {"name": v.shared_file.name, "version": v.number, "sha256": v.sha256}
+                    for v in d.delivered_versions.all()
+                ],
+                "reviewed_at": _iso(d.reviewed_at),
+                "review_note": d.review_note,
+                "changes_requested": d.changes_requested,
+            }
+            for d in deadlines
+        ],
+        "calls": [
+            {
+                "starts_at": _iso(c.starts_at),
+                "duration_minutes": c.duration_minutes,
+                "agenda": c.agenda,
+                "status": c.status,
+                "proposed_by": c.proposed_by.name,
+                "cancel_note": c.cancel_note,
+            }
+            for c in calls
+        ],
+        "activity": [
+            {
+                "created_at": _iso(a.created_at),
+                "actor": a.actor.name if a.actor_id else None,
+                "kind": a.kind,
+                "summary": a.summary,
+            }
+            for a in activity
+        ],
+    }

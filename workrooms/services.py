@@ -278,28 +278,60 @@ def _thumbnail(uploaded_file) -> bytes:
         uploaded_file.seek(0)
 
 
-@transaction.atomic
-def file_share(*, workroom: Workroom, by, uploaded_file, description: str = "") -> FileVersion:
-    """Share a file; a file with the name of one already shared becomes its next version."""
-    workroom = _lock(workroom)
-    _check_member(workroom, by)
-    _check_writable(workroom)
+@dataclass(frozen=True)
+class CheckedUpload:
+    name: str  # cleaned display name
+    size: int
+    content_type: str
+    sha256: str
+    thumbnail: bytes | None  # a WebP preview for images
+
+
+def upload_check(uploaded_file, *, allowed_extensions=None) -> CheckedUpload:
+    """Everything a stored upload must pass, for workroom files and dispute evidence alike:
+    the size cap, contents that match the name, images that decode (bombs refused). Raises
+    ValidationError (codes too_large, empty, type, spoofed, too_many_pixels); reads, never
+    stores."""
     size = uploaded_file.size
     if size > settings.FILE_UPLOAD_MAX_SIZE:
         raise ValidationError(too_large_text(), code="too_large")
     if not size:
         raise ValidationError("This file is empty.", code="empty")
     name = _clean_name(uploaded_file.name)
+    ext = os.path.splitext(name)[1].lower()
+    if allowed_extensions is not None and ext not in allowed_extensions:
+        raise ValidationError(
+            f"Files of this type ({ext or 'no extension'}) can't be added here. Allowed: "
+            + ", ".join(sorted(allowed_extensions))
+            + ".",
+            code="type",
+        )
     uploaded_file.seek(0)
     head = uploaded_file.read(16)
     _check_contents(name, head, getattr(uploaded_file, "content_type", "") or "")
-    ext = os.path.splitext(name)[1].lower()
     thumbnail = _thumbnail(uploaded_file) if ext in IMAGE_EXTENSIONS else None
     digest = hashlib.sha256()
     uploaded_file.seek(0)
     for chunk in uploaded_file.chunks():
         digest.update(chunk)
     uploaded_file.seek(0)
+    return CheckedUpload(
+        name=name,
+        size=size,
+        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        sha256=digest.hexdigest(),
+        thumbnail=thumbnail,
+    )
+
+
+@transaction.atomic
+def file_share(*, workroom: Workroom, by, uploaded_file, description: str = "") -> FileVersion:
+    """Share a file; a file with the name of one already shared becomes its next version."""
+    workroom = _lock(workroom)
+    _check_member(workroom, by)
+    _check_writable(workroom)
+    checked = upload_check(uploaded_file)
+    name, thumbnail = checked.name, checked.thumbnail
     description = (description or "").strip()[:500]
 
     now = timezone.now()
@@ -316,9 +348,9 @@ def file_share(*, workroom: Workroom, by, uploaded_file, description: str = "") 
     version = FileVersion(
         shared_file=shared,
         number=shared.version_count + 1,
-        size=size,
-        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-        sha256=digest.hexdigest(),
+        size=checked.size,
+        content_type=checked.content_type,
+        sha256=checked.sha256,
         uploaded_by=by,
     )
     # All checks ran before this point, so a refused file never reaches storage.
