@@ -1,0 +1,64 @@
+"""Shared fixtures for the dispute tests: a workroom between a client and a freelancer, a
+dispute the freelancer opened on it, a mediator and a staff member who is not one."""
+
+from io import BytesIO
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from disputes import services
+from workrooms.services import workroom_open
+
+
+@pytest.fixture
+def room(client_user, freelancer_user):
+    return workroom_open(client=client_user, freelancer=freelancer_user, title="Mobile app")
+
+
+@pytest.fixture
+def dispute(room, freelancer_user):
+    return services.dispute_open(
+        workroom=room,
+        by=freelancer_user,
+        reason="non_payment",
+        description="The second milestone was approved but never paid.",
+        desired_outcome="Payment of the milestone.",
+        amount="400",
+        currency="usd",
+    )
+
+
+@pytest.fixture
+def mediator(make_user):
+    user = make_user(name="Mia Mediator", role="client")
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.user_permissions.add(Permission.objects.get(codename="mediate_dispute"))
+    return type(user).objects.get(pk=user.pk)  # fresh permission cache
+
+
+@pytest.fixture
+def staff_only(make_user):
+    """Staff who may look at disputes in the admin but not mediate them."""
+    user = make_user(name="Sid Staff", role="client")
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.user_permissions.add(Permission.objects.get(codename="view_dispute"))
+    return type(user).objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def stranger(make_user):
+    return make_user(name="Eve Stranger", role="freelancer")
+
+
+def png_upload(name="screenshot.png", size=(80, 60)):
+    out = BytesIO()
+    Image.new("RGB", size, (200, 40, 40)).save(out, "PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+def text_upload(name="invoice.txt", content=b"Invoice 42: USD 400, due 1 Nov.\n"):
+    return SimpleUploadedFile(name, content, content_type="text/plain")
