@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("messaging.urls")),
     path("", include("workrooms.urls")),
     path("", include("invitations.urls")),
+    path("", include("disputes.urls")),
 ]
