@@ -248,6 +248,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Disputes (docs/disputes.md): each stage's response time, in days
-DISPUTE_RESPONSE_DAYS = env.int("DISPUTE_RESPONSE_DAYS", default=5)  # other party, before escalation
+# The other party's time to answer before the opener may escalate.
+DISPUTE_RESPONSE_DAYS = env.int("DISPUTE_RESPONSE_DAYS", default=5)
 DISPUTE_PROPOSAL_DAYS = env.int("DISPUTE_PROPOSAL_DAYS", default=2)  # to answer a proposal
 DISPUTE_MEDIATION_DAYS = env.int("DISPUTE_MEDIATION_DAYS", default=10)  # mediator, to decide

@@ -49,9 +49,7 @@ def test_opening_makes_the_thread_notifies_and_records_one_event(
     assert str(dispute.amount) == "400.00" and dispute.currency == "USD"
     assert dispute.stage_due_at - dispute.created_at == timedelta(days=5)
     members = set(
-        Participant.objects.filter(conversation=dispute.conversation).values_list(
-            "user", flat=True
-        )
+        Participant.objects.filter(conversation=dispute.conversation).values_list("user", flat=True)
     )
     assert members == {client_user.pk, freelancer_user.pk}
     assert dispute.conversation.kind == "dispute"
@@ -237,9 +235,7 @@ def test_the_opener_escalates_only_after_the_response_time_or_a_refusal(
 
 
 def test_the_opener_escalates_once_the_response_time_has_passed(dispute, freelancer_user):
-    Dispute.objects.filter(pk=dispute.pk).update(
-        stage_due_at=timezone.now() - timedelta(minutes=1)
-    )
+    Dispute.objects.filter(pk=dispute.pk).update(stage_due_at=timezone.now() - timedelta(minutes=1))
     assert actions_for(dispute=refresh(dispute), user=freelancer_user).escalate
     services.dispute_escalate(dispute=refresh(dispute), by=freelancer_user)
     assert refresh(dispute).status == Dispute.Status.MEDIATION
@@ -364,9 +360,7 @@ def test_a_mediator_closes_an_open_dispute_and_a_party_cannot(
 # --- Withdrawal and acting after the end --------------------------------------------------------
 
 
-def test_only_the_opener_withdraws_and_nothing_happens_after(
-    dispute, client_user, freelancer_user
-):
+def test_only_the_opener_withdraws_and_nothing_happens_after(dispute, client_user, freelancer_user):
     with pytest.raises(PermissionDenied, match="Only the person who opened"):
         services.dispute_withdraw(dispute=dispute, by=client_user)
     services.dispute_withdraw(dispute=dispute, by=freelancer_user, note="Paid today, thanks.")
@@ -375,9 +369,7 @@ def test_only_the_opener_withdraws_and_nothing_happens_after(
     for attempt in (
         lambda: services.proposal_make(dispute=dispute, by=client_user, terms="x"),
         lambda: services.dispute_escalate(dispute=dispute, by=client_user),
-        lambda: services.evidence_add(
-            dispute=dispute, by=client_user, uploaded_file=text_upload()
-        ),
+        lambda: services.evidence_add(dispute=dispute, by=client_user, uploaded_file=text_upload()),
         lambda: services.dispute_withdraw(dispute=dispute, by=freelancer_user),
     ):
         with pytest.raises(PermissionDenied):

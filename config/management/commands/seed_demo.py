@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from disputes.demo import seed_disputes
 from invitations.demo import seed_invitations
 from messaging.demo import seed_conversations
 from profiles.demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_people, seed_profiles
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         seed_conversations(people)
         seed_workrooms(people)
         seed_invitations(people)
+        seed_disputes(people)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in with:"))
         for person in DEMO_PEOPLE:
             role = "admin" if person.staff else person.role

@@ -1,0 +1,196 @@
+"""Demo disputes for `manage.py seed_demo` (ARCHITECTURE.md, "Demo data").
+
+Between Morgan (client) and Sam (freelancer): an **open** dispute in *Mobile app prototype*
+(Sam says an Android build is outside the agreed scope; a screenshot and the original brief as
+evidence, a few messages, and Morgan's proposal waiting for Sam's answer) and a **resolved**
+one in *Brand guidelines* (colour values; escalated, mediated by Ada Admin, both accepted),
+for history. Built through the services, so events, thread lines and the dossier are real.
+Idempotent: a workroom that has a dispute is left alone.
+"""
+
+import uuid
+from datetime import timedelta
+from io import BytesIO
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from disputes import services
+from disputes.dossier import dossier_record
+from disputes.models import Dispute, DisputeEvent, Dossier, Evidence, Resolution
+from messaging import services as messaging
+from messaging.models import Message
+from workrooms.demo import _pdf
+from workrooms.models import Deadline, Workroom
+
+DEMO_NAMESPACE = uuid.UUID("6f1d8a7e-3c2b-4f0a-9e61-0d5a4b2c9e17")
+
+MOBILE_THREAD = [
+    ("freelancer", "Morgan, I've opened this so we can sort out the Android question properly."),
+    ("client", "Fair enough. I assumed Android was included because the brief says 'mobile'."),
+    ("freelancer", "The brief lists iOS screens only; Android needs its own layouts and testing."),
+    ("client", "I see your point. I've proposed a separate milestone for it below."),
+]
+
+BRAND_THREAD = [
+    ("client", "The primary green in the PDF is #0D6B68 but the swatch file says #0E6A67."),
+    ("freelancer", "The swatch file is the print profile; the PDF is right for screens."),
+    ("client", "Then the guidelines should say so. I'd like this corrected before we close."),
+]
+
+
+def _screenshot_png() -> bytes:
+    """A made-up screenshot of the brief's scope section, so the evidence gallery has one."""
+    image = Image.new("RGB", (900, 560), (250, 250, 249))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 900, 64), fill=(13, 107, 104))
+    draw.text((32, 22), "Project brief: booking app", fill=(255, 255, 255))
+    draw.text((48, 110), "Scope", fill=(23, 33, 35))
+    lines = [
+        "1. iOS prototype: booking flow (5 screens)",
+        "2. Clickable prototype for user tests",
+        "3. Hand-off of design files",
+        "Out of scope: Android, back-end integration",
+    ]
+    for index, line in enumerate(lines):
+        y = 150 + index * 44
+        if line.startswith("Out of scope"):
+            draw.rectangle((40, y - 8, 520, y + 24), outline=(196, 60, 40), width=3)
+        draw.text((56, y), line, fill=(23, 33, 35))
+    out = BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _say(dispute: Dispute, people: dict, key: str, script) -> None:
+    for index, (who, body) in enumerate(script):
+        result = messaging.message_send(
+            conversation_id=dispute.conversation_id,
+            sender=people[who],
+            body=body,
+            client_id=uuid.uuid5(DEMO_NAMESPACE, f"{key}-{index}"),
+            rate_limited=False,
+        )
+        if result.message is None:  # the conduct check objected: a demo script bug
+            raise RuntimeError(f"Demo message {key}-{index} was not stored: {result.warning}")
+
+
+def _room(people: dict, title: str) -> Workroom | None:
+    return Workroom.objects.filter(
+        client=people["client"], freelancer=people["freelancer"], title=title
+    ).first()
+
+
+def _shift_into_past(dispute: Dispute, *, start, end) -> None:
+    """Spread the dispute's story between `start` and `end`, in the order it happened."""
+    events = list(DisputeEvent.objects.filter(dispute=dispute).order_by("pk"))
+    step = (end - start) / (len(events) + 1)
+    for index, event in enumerate(events, start=1):
+        DisputeEvent.objects.filter(pk=event.pk).update(created_at=start + step * index)
+        message_id = event.data.get("message")
+        if message_id:
+            Message.objects.filter(pk=message_id).update(created_at=start + step * index)
+    Evidence.objects.filter(dispute=dispute).update(created_at=start + step)
+    Dispute.objects.filter(pk=dispute.pk).update(created_at=start, stage_started_at=start)
+
+
+@transaction.atomic
+def _seed_open(people: dict, now) -> None:
+    room = _room(people, "Mobile app prototype")
+    if room is None or room.disputes.exists():
+        return
+    client, freelancer = people["client"], people["freelancer"]
+    dispute = services.dispute_open(
+        workroom=room,
+        by=freelancer,
+        reason=Dispute.Reason.SCOPE,
+        description=(
+            "The brief we agreed lists an iOS prototype only. Morgan now expects an Android "
+            "build as part of the same milestone, which is roughly two weeks of extra work."
+        ),
+        desired_outcome="Android as a separate milestone with its own budget and date.",
+        amount="800",
+        currency="EUR",
+        deadline=Deadline.objects.filter(workroom=room).first(),
+    )
+    services.evidence_add(
+        dispute=dispute,
+        by=freelancer,
+        uploaded_file=SimpleUploadedFile("brief-scope.png", _screenshot_png(), "image/png"),
+        caption="The scope section of the brief: Android is listed as out of scope",
+    )
+    services.evidence_add(
+        dispute=dispute,
+        by=freelancer,
+        uploaded_file=SimpleUploadedFile(
+            "original-brief.pdf", _pdf("Booking app brief - iOS prototype"), "application/pdf"
+        ),
+        caption="The original brief",
+    )
+    _say(dispute, people, "mobile-dispute", MOBILE_THREAD)
+    services.proposal_make(
+        dispute=dispute,
+        by=client,
+        terms="Android becomes a separate milestone, due three weeks after the iOS prototype.",
+        amount="800",
+        currency="EUR",
+    )
+    start = now - timedelta(days=2)
+    _shift_into_past(dispute, start=start, end=now - timedelta(minutes=30))
+    Dispute.objects.filter(pk=dispute.pk).update(stage_due_at=start + timedelta(days=5))
+
+
+@transaction.atomic
+def _seed_resolved(people: dict, now) -> None:
+    room = _room(people, "Brand guidelines")
+    if room is None or room.disputes.exists():
+        return
+    client, freelancer, mediator = people["client"], people["freelancer"], people["admin"]
+    dispute = services.dispute_open(
+        workroom=room,
+        by=client,
+        reason=Dispute.Reason.QUALITY,
+        description="The colour values in the guidelines PDF and the swatch file disagree.",
+        desired_outcome="One corrected set of colour values, labelled for screen and print.",
+    )
+    _say(dispute, people, "brand-dispute", BRAND_THREAD)
+    services.dispute_escalate(dispute=dispute, by=freelancer)
+    services.mediator_assign(dispute=dispute, by=mediator)
+    services.mediator_message(
+        dispute=dispute,
+        by=mediator,
+        body="Thank you both. Both files are right for their medium; the guidelines just need "
+        "to say which is which. I'll propose exactly that.",
+    )
+    proposal = services.proposal_make(
+        dispute=dispute,
+        by=mediator,
+        terms="Sam adds a page labelling the screen (RGB/hex) and print (CMYK) values; no "
+        "further changes or payments.",
+    )
+    services.proposal_answer(resolution=proposal, by=freelancer, accept=True)
+    services.proposal_answer(resolution=proposal, by=client, accept=True)
+    end = now - timedelta(days=15)
+    _shift_into_past(dispute, start=end - timedelta(days=6), end=end)
+    Dispute.objects.filter(pk=dispute.pk).update(escalated_at=end - timedelta(days=4), ended_at=end)
+    Resolution.objects.filter(pk=proposal.pk).update(
+        created_at=end - timedelta(days=1), decided_at=end
+    )
+    # The story was just moved into the past, row by row: exactly what the dossier check exists
+    # to catch. Freeze it again so the demo's dossier verifies.
+    Dossier.objects.filter(dispute=dispute).delete()
+    dossier_record(dispute=Dispute.objects.get(pk=dispute.pk))
+
+
+def seed_disputes(people: dict) -> None:
+    """`people` is profiles.demo.seed_people()'s dict, keyed by e-mail."""
+    cast = {
+        "client": people["client@example.com"],
+        "freelancer": people["freelancer@example.com"],
+        "admin": people["admin@example.com"],
+    }
+    now = timezone.now()
+    _seed_open(cast, now)
+    _seed_resolved(cast, now)
