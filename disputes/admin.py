@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
@@ -120,17 +121,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 class EvidenceInline(ReadOnlyInline):
     model = Evidence
-    fields = [
-        "thumbnail",
-        "name",
-        "caption",
-        "size",
-        "content_type",
-        "sha256",
-        "added_by",
-        "created_at",
-        "download",
-    ]
+    fields = ["thumbnail", "file_facts", "caption", "hash", "added_by", "created_at"]
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -154,8 +145,18 @@ class EvidenceInline(ReadOnlyInline):
         )
 
     @admin.display(description="file")
-    def download(self, evidence):
-        return format_html('<a href="{}">Download</a>', self._url(evidence, "download"))
+    def file_facts(self, evidence):
+        return format_html(
+            '<a href="{}">Download {}</a><br><span class="dispute-muted">{}, {}</span>',
+            self._url(evidence, "download"),
+            evidence.name,
+            filesizeformat(evidence.size),
+            evidence.content_type,
+        )
+
+    @admin.display(description="SHA-256")
+    def hash(self, evidence):
+        return format_html('<code class="dispute-hash">{}</code>', evidence.sha256)
 
 
 class DisputeEventInline(ReadOnlyInline):
@@ -356,7 +357,7 @@ class DisputeAdmin(admin.ModelAdmin):
         "parties",
         "reason",
         "status",
-        "mediator",
+        "mediator_name",
         "time_left",
         "opened",
     ]
@@ -485,10 +486,17 @@ class DisputeAdmin(admin.ModelAdmin):
     @admin.display(description="parties")
     def parties(self, dispute):
         return format_html(
-            "{} <span class='dispute-muted'>(opened)</span> vs {}",
+            '<span class="dispute-nowrap">{} <span class="dispute-muted">(opened)</span></span>'
+            '<br><span class="dispute-nowrap">{}</span>',
             dispute.opened_by.name or dispute.opened_by.email,
             dispute.other_party.name or dispute.other_party.email,
         )
+
+    @admin.display(description="mediator", ordering="mediator__name")
+    def mediator_name(self, dispute):
+        if dispute.mediator is None:
+            return format_html('<span class="dispute-muted">{}</span>', "Unassigned")
+        return dispute.mediator.name or dispute.mediator.email
 
     @admin.display(description="time left in stage", ordering="stage_due_at")
     def time_left(self, dispute):
@@ -497,11 +505,16 @@ class DisputeAdmin(admin.ModelAdmin):
         words, overdue = time_left_words(dispute.stage_due_at)
         if overdue:
             return format_html('<strong class="dispute-overdue">{}</strong>', words)
-        return words
+        return format_html('<span class="dispute-nowrap">{}</span>', words)
 
     @admin.display(description="opened", ordering="created_at")
     def opened(self, dispute):
-        return dispute.created_at
+        moment = timezone.localtime(dispute.created_at)
+        return format_html(
+            '<span class="dispute-nowrap" title="{}">{}</span>',
+            moment.strftime("%Y-%m-%d %H:%M %Z"),
+            moment.strftime("%Y-%m-%d"),
+        )
 
     # --- The change page's read-only fields -------------------------------------------------
 
