@@ -470,6 +470,10 @@ class DisputeAdmin(admin.ModelAdmin):
             )
         )
 
+    # Only the column header's sort mark reads this (time left, ascending); the real default
+    # order is get_ordering's below, which also puts ended disputes last.
+    ordering = ["stage_due_at"]
+
     def get_ordering(self, request):
         # Active disputes first, the soonest due on top; then ended ones, most recent first.
         return [
@@ -486,8 +490,7 @@ class DisputeAdmin(admin.ModelAdmin):
     @admin.display(description="parties")
     def parties(self, dispute):
         return format_html(
-            '<span class="dispute-nowrap">{} <span class="dispute-muted">(opened)</span></span>'
-            '<br><span class="dispute-nowrap">{}</span>',
+            '{} <span class="dispute-muted">(opened)</span><br>{}',
             dispute.opened_by.name or dispute.opened_by.email,
             dispute.other_party.name or dispute.other_party.email,
         )
@@ -498,7 +501,7 @@ class DisputeAdmin(admin.ModelAdmin):
             return format_html('<span class="dispute-muted">{}</span>', "Unassigned")
         return dispute.mediator.name or dispute.mediator.email
 
-    @admin.display(description="time left in stage", ordering="stage_due_at")
+    @admin.display(description="time left", ordering="stage_due_at")
     def time_left(self, dispute):
         if not dispute.is_active:
             return "—"
