@@ -289,9 +289,13 @@ if (page) {
     page.querySelector(".dispute-head").after(notice);
   }
 
+  // The page shows the dispute as of this version of its thread; a system line written after
+  // it (live, or caught up after a reconnect) means something changed since.
+  const renderedVersion = JSON.parse(document.getElementById("thread-data").textContent).version;
   getLive().addEventListener("message", (event) => {
-    const { message, live } = event.detail;
-    if (!live || message.conversation !== conversationId || message.kind !== "system") return;
+    const { message } = event.detail;
+    if (message.conversation !== conversationId || message.kind !== "system") return;
+    if (!(message.version > renderedVersion)) return;
     if (/added evidence/.test(message.body)) {
       if (!uploading) refreshGallery();
       return;
