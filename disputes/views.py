@@ -293,6 +293,7 @@ def _render_dispute(request, dispute, *, status=200, open_form="", **forms):
             "upload_help": upload_help(),
             "max_size": settings.FILE_UPLOAD_MAX_SIZE,
             "mediation_days": settings.DISPUTE_MEDIATION_DAYS,
+            "proposal_days": settings.DISPUTE_PROPOSAL_DAYS,
         }
     )
     context.setdefault("proposal_form", ProposalForm(auto_id="propose-%s"))
