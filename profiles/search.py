@@ -16,16 +16,20 @@ once mentioned it, and a broad query ("python" matches a quarter of all profiles
 in order or narrow rows, which is what keeps it fast (bench/search.py).
 """
 
+import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchRank
 from django.db import connection as default_connection
 from django.db.models import F, FloatField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.expressions import RawSQL
 
 from profiles.models import (
     Profile,
     ProfileSearchDocument,
     ProfileSearchHead,
+    ProfileSearchTerm,
     ProfileSkill,
     Skill,
     User,
@@ -34,10 +38,16 @@ from profiles.models import (
 
 SEARCH_CONFIG = "english"
 
+# A tsvector word as a one-word tsquery: quoted, quotes and backslashes doubled (the tsquery
+# input syntax), so the word is taken as it is, not parsed or stemmed again.
+WORD_AS_TSQUERY = r"('''' || replace(replace({}, '\', '\\'), '''', '''''') || '''')::tsquery"
+
 
 def refresh_sql(*, profile_ids: Iterable[int] | None) -> tuple[str, list]:
-    """One statement that rebuilds both tables for these profiles (all of them when None)."""
+    """One statement that rebuilds the search rows of these profiles (all when None): the
+    document, the head, and the head's words with their ranks (ProfileSearchTerm)."""
     head, doc = ProfileSearchHead._meta.db_table, ProfileSearchDocument._meta.db_table
+    term = ProfileSearchTerm._meta.db_table
     profile, user = Profile._meta.db_table, User._meta.db_table
     link, skill = ProfileSkill._meta.db_table, Skill._meta.db_table
     params: list = [SEARCH_CONFIG, SEARCH_CONFIG, SEARCH_CONFIG, User.Role.FREELANCER]
@@ -80,6 +90,17 @@ def refresh_sql(*, profile_ids: Iterable[int] | None) -> tuple[str, list]:
             INSERT INTO {head} (profile_id, head, {columns})
             SELECT profile_id, head, {columns} FROM src
             ON CONFLICT (profile_id) DO UPDATE SET head = EXCLUDED.head, {updates}
+        ), stale_words AS (
+            -- Words the head no longer has. The upsert below touches only words it has, so the
+            -- two parts of this one statement never change the same row.
+            DELETE FROM {term} t USING src
+            WHERE t.profile_id = src.profile_id
+              AND NOT t.lexeme = ANY (tsvector_to_array(src.head))
+        ), words AS (
+            INSERT INTO {term} (profile_id, lexeme, rank)
+            SELECT src.profile_id, w.lexeme, ts_rank(src.head, {WORD_AS_TSQUERY.format("w.lexeme")})
+            FROM src, unnest(src.head) w
+            ON CONFLICT (profile_id, lexeme) DO UPDATE SET rank = EXCLUDED.rank
         )
         INSERT INTO {doc} (profile_id, vector, head, {columns})
         SELECT profile_id, head || body, head, {columns} FROM src
@@ -103,6 +124,25 @@ def search_documents_refresh(*, profile_ids: Iterable[int] | None = None, connec
         cursor.execute(sql, params)
 
 
+# A tsquery that is one word: 'word', quotes inside doubled, backslashes escaped.
+ONE_WORD = re.compile(r"'((?:[^'\\]|''|\\.)*)'")
+
+
+def one_word(tsquery: str) -> str | None:
+    """The word of a one-word tsquery as PostgreSQL prints it ('design'), else None."""
+    match = ONE_WORD.fullmatch(tsquery)
+    if match is None:
+        return None
+    return re.sub(r"\\(.)", r"\1", match.group(1).replace("''", "'"))
+
+
+class WalkableTier(NamedTuple):
+    """A tier that can also be read in order from ProfileSearchTerm (see SearchResults)."""
+
+    ranked: QuerySet  # every match, ranked by ts_rank: what counts, and what EXPLAIN shows
+    walk: QuerySet  # the same rows in the same order, read through an index
+
+
 def ranked_tiers(
     *,
     q: str,
@@ -119,19 +159,35 @@ def ranked_tiers(
     0. When the whole query is a skill's name ("python", "react native"): the profiles that
        list it, those who list it first first. Read through an index in that order, so even a
        skill a quarter of all profiles list costs a few milliseconds.
-    1. Profiles whose skills or title contain every word, by ts_rank on that text.
+    1. Profiles whose skills or title contain every word, by ts_rank on that text. For a
+       one-word query also readable, in the same order, from the words' stored ranks.
     2. Profiles that match only thanks to their overview, by ts_rank on the full text.
+
+    Ranks use the query without its excluded words ("django -wordpress" ranks by "django"):
+    ts_rank gives every match of a query with a NOT in it the same rank, 1e-20.
     """
     query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
     wanted = {normalize_skill(name) for name in skills} - {""}
     filter_ids = list(Skill.objects.filter(normalized__in=wanted).values_list("pk", flat=True))
     if len(filter_ids) < len(wanted):
         filter_ids.append(0)  # a skill nobody has: nothing can match every one asked for
-    exact_id = (
-        Skill.objects.filter(normalized=normalize_skill(q.replace('"', " ")))
-        .values_list("pk", flat=True)
-        .first()
-    )
+    # One round trip: the query as PostgreSQL reads it, its part without NOTs (querytree:
+    # 'T' when nothing is left), and the skill it names, if any.
+    with default_connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT websearch_to_tsquery(%s::regconfig, %s)::text,"  # noqa: S608 - table name
+            f" querytree(websearch_to_tsquery(%s::regconfig, %s)),"  # from model metadata
+            f" (SELECT id FROM {Skill._meta.db_table} WHERE normalized = %s"
+            f"  ORDER BY name LIMIT 1)",
+            [SEARCH_CONFIG, q, SEARCH_CONFIG, q, normalize_skill(q.replace('"', " "))],
+        )
+        tsquery, positive, exact_id = cursor.fetchone()
+    if not tsquery:
+        return []  # only stop words ("the"): nothing to look for
+    if not positive or positive == "T":
+        positive = tsquery
+    rank_query = RawSQL("%s::tsquery", [positive], output_field=SearchQueryField())
+    word = one_word(positive) if exact_id is None else None
 
     def filtered(queryset: QuerySet, *, tier_zero_excluded: bool = True) -> QuerySet:
         queryset = queryset.filter(searchable=True)
@@ -166,19 +222,35 @@ def ranked_tiers(
             .values_list("profile_id", "rank")
         )
 
-    def heads() -> QuerySet:
-        return (
+    def heads() -> QuerySet | WalkableTier:
+        ranked = (
             filtered(ProfileSearchHead.objects.filter(head=query))
-            .annotate(rank=SearchRank(F("head"), query))
+            .annotate(rank=SearchRank(F("head"), rank_query))
             .order_by("-rank", "profile_id")
             .values_list("profile_id", "rank")
         )
+        if word is None:
+            return ranked
+        # The stored rank of the word is ts_rank(head, 'word'): the same rank, the same order,
+        # read from the (word, rank, profile) index; each row is checked against the whole
+        # query and the filters by one lookup of its head, as in tier 0.
+        eligible = filtered(
+            ProfileSearchHead.objects.filter(profile_id=OuterRef("profile_id"), head=query)
+        ).values("searchable")[:1]
+        walk = (
+            ProfileSearchTerm.objects.filter(lexeme=word)
+            .alias(eligible=Subquery(eligible))
+            .filter(eligible=True)
+            .order_by("-rank", "profile_id")
+            .values_list("profile_id", "rank")
+        )
+        return WalkableTier(ranked, walk)
 
     def overview_only() -> QuerySet:
         return (
             filtered(ProfileSearchDocument.objects.filter(vector=query))
             .exclude(head=query)
-            .annotate(rank=SearchRank(F("vector"), query))
+            .annotate(rank=SearchRank(F("vector"), rank_query))
             .order_by("-rank", "profile_id")
             .values_list("profile_id", "rank")
         )

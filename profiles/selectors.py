@@ -315,18 +315,35 @@ class SearchResults:
     (the page says "1,000+"): nobody reads past fifty pages, and an exact count of a broad query
     would cost as much as the search itself. A slice fetches the ids it needs from the tiers,
     then the page's profiles (with their users) and skills in two queries, whatever its size.
+
+    A tier may come with a walk (profiles.search.WalkableTier): the same rows in the same order,
+    read through an index that stops after the page. The walk is used when the tier's count
+    reached the cap: ranking a thousand matches or more is then what costs, and the matches are
+    dense enough in the walk for it to stop early. Below the cap, ranking them all is cheap.
     """
 
     def __init__(self, tiers, *, cap: int = SEARCH_COUNT_CAP):
         # Querysets, or callables that build one: building costs time a search may not need.
         self._tiers = list(tiers)
+        self._walks: dict[int, QuerySet] = {}
         self.cap = cap
         self._tier_counts: list[int] | None = None
+        self._tiers_at_cap: set[int] = set()
 
     def tier(self, index: int) -> QuerySet:
         if callable(self._tiers[index]):
-            self._tiers[index] = self._tiers[index]()
+            built = self._tiers[index]()
+            if hasattr(built, "walk"):
+                self._walks[index] = built.walk
+                built = built.ranked
+            self._tiers[index] = built
         return self._tiers[index]
+
+    def _rows_of(self, index: int) -> QuerySet:
+        tier = self.tier(index)
+        if index in self._tiers_at_cap and index in self._walks:
+            return self._walks[index]
+        return tier
 
     @property
     def tiers(self) -> list[QuerySet]:
@@ -339,6 +356,8 @@ class SearchResults:
                 # Unordered: LIMIT then stops the scan early instead of ranking every match.
                 found = self.tier(index).order_by()[:room].count() if room > 0 else 0
                 counts.append(found)
+                if room > 0 and found == room:
+                    self._tiers_at_cap.add(index)
                 room -= found
             self._tier_counts = counts
         return self._tier_counts
@@ -366,7 +385,7 @@ class SearchResults:
         for index, found in enumerate(self.tier_counts()):
             low, high = max(start - offset, 0), min(stop - offset, found)
             if low < high:
-                rows.extend(self.tier(index)[low:high])
+                rows.extend(self._rows_of(index)[low:high])
             offset += found
         return self._profiles(rows)
 
