@@ -17,13 +17,22 @@ in order or narrow rows, which is what keeps it fast (bench/search.py).
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from itertools import combinations
 from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchRank
 from django.db import connection as default_connection
-from django.db.models import F, FloatField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import (
+    BooleanField,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
 
 from profiles.models import (
     Profile,
@@ -124,23 +133,51 @@ def search_documents_refresh(*, profile_ids: Iterable[int] | None = None, connec
         cursor.execute(sql, params)
 
 
-# A tsquery that is one word: 'word', quotes inside doubled, backslashes escaped.
-ONE_WORD = re.compile(r"'((?:[^'\\]|''|\\.)*)'")
+# A word in a tsquery as PostgreSQL prints it: 'word', quotes doubled, backslashes escaped.
+WORD = r"'(?:[^'\\]|''|\\.)*'"
+WORDS_OR_WORDS = re.compile(rf"{WORD}(?: \| {WORD})*")
+MAX_OR_WORDS = 4  # "a or b or c or d": each pair of words is one more index condition
 
 
-def one_word(tsquery: str) -> str | None:
-    """The word of a one-word tsquery as PostgreSQL prints it ('design'), else None."""
-    match = ONE_WORD.fullmatch(tsquery)
-    if match is None:
+def or_words(tsquery: str) -> list[str] | None:
+    """The words of a tsquery that is one word or words joined by OR, else None."""
+    if not WORDS_OR_WORDS.fullmatch(tsquery):
         return None
-    return re.sub(r"\\(.)", r"\1", match.group(1).replace("''", "'"))
+    words = [
+        re.sub(r"\\(.)", r"\1", quoted[1:-1].replace("''", "'"))
+        for quoted in re.findall(WORD, tsquery)
+    ]
+    return list(dict.fromkeys(words))  # ts_rank counts a repeated word once
+
+
+class TsQuery(Func):
+    """A tsquery as PostgreSQL printed it, used as it is: not parsed or stemmed again."""
+
+    template = "%(expressions)s::tsquery"
+    output_field = SearchQueryField()
+
+    def __init__(self, text: str):
+        super().__init__(Value(text))
+
+    @staticmethod
+    def quote(word: str) -> str:
+        """A word as a tsquery prints it: in quotes, quotes and backslashes doubled."""
+        return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+class Matches(Func):
+    """vector @@ tsquery, as a condition (the lookup would wrap the query in plainto_tsquery)."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
 
 
 class WalkableTier(NamedTuple):
-    """A tier that can also be read in order from ProfileSearchTerm (see SearchResults)."""
+    """A tier that can also be read in order through ProfileSearchTerm (see SearchResults)."""
 
     ranked: QuerySet  # every match, ranked by ts_rank: what counts, and what EXPLAIN shows
-    walk: QuerySet  # the same rows in the same order, read through an index
+    walk: Callable[[int], QuerySet]  # the same order, exact up to a given row, from an index
 
 
 def ranked_tiers(
@@ -186,8 +223,10 @@ def ranked_tiers(
         return []  # only stop words ("the"): nothing to look for
     if not positive or positive == "T":
         positive = tsquery
-    rank_query = RawSQL("%s::tsquery", [positive], output_field=SearchQueryField())
-    word = one_word(positive) if exact_id is None else None
+    rank_query = TsQuery(positive)
+    words = or_words(positive) if exact_id is None else None
+    if words and len(words) > MAX_OR_WORDS:
+        words = None
 
     def filtered(queryset: QuerySet, *, tier_zero_excluded: bool = True) -> QuerySet:
         queryset = queryset.filter(searchable=True)
@@ -229,22 +268,58 @@ def ranked_tiers(
             .order_by("-rank", "profile_id")
             .values_list("profile_id", "rank")
         )
-        if word is None:
+        if not words:
             return ranked
-        # The stored rank of the word is ts_rank(head, 'word'): the same rank, the same order,
-        # read from the (word, rank, profile) index; each row is checked against the whole
-        # query and the filters by one lookup of its head, as in tier 0.
-        eligible = filtered(
-            ProfileSearchHead.objects.filter(profile_id=OuterRef("profile_id"), head=query)
-        ).values("searchable")[:1]
-        walk = (
-            ProfileSearchTerm.objects.filter(lexeme=word)
-            .alias(eligible=Subquery(eligible))
-            .filter(eligible=True)
-            .order_by("-rank", "profile_id")
-            .values_list("profile_id", "rank")
+        return WalkableTier(ranked, lambda stop: walk(stop))
+
+    def walk(stop: int) -> QuerySet:
+        """The first `stop` rows of tier 1, in its order, for a query of one word or words
+        joined by OR, read through ProfileSearchTerm's (word, rank, profile) index.
+
+        A word's stored rank is ts_rank(head, 'word'), so for one word the index order is the
+        tier's order. ts_rank ranks "a or b" by the sum of each word's rank over the number of
+        words. So the first `stop` rows are among: the first `stop` of each word, and every
+        match with two of the words or more. Any other match has one word only and `stop` rows
+        of that word's walk rank at least as high; with ties, those come first by profile id.
+        Each row is checked against the whole query and the filters by one lookup of its head
+        (as in tier 0), which also gives its rank for the whole query.
+        """
+        if len(words) == 1:
+            eligible = filtered(
+                ProfileSearchHead.objects.filter(profile_id=OuterRef("profile_id"), head=query)
+            ).values("searchable")[:1]
+            return (
+                ProfileSearchTerm.objects.filter(lexeme=words[0])
+                .alias(eligible=Subquery(eligible))
+                .filter(eligible=True)
+                .order_by("-rank", "profile_id")
+                .values_list("profile_id", "rank")
+            )
+        query_rank = (
+            filtered(
+                ProfileSearchHead.objects.filter(profile_id=OuterRef("profile_id"), head=query)
+            )
+            .annotate(query_rank=SearchRank(F("head"), rank_query))
+            .values("query_rank")[:1]
         )
-        return WalkableTier(ranked, walk)
+        firsts = [
+            ProfileSearchTerm.objects.filter(lexeme=word)
+            .annotate(query_rank=Subquery(query_rank, output_field=FloatField()))
+            .filter(query_rank__isnull=False)
+            .order_by("-rank", "profile_id")
+            .values_list("profile_id", "query_rank")[:stop]
+            for word in words
+        ]
+        quoted = [TsQuery.quote(word) for word in words]
+        pairs = " | ".join(f"( {a} & {b} )" for a, b in combinations(quoted, 2))
+        several = (
+            filtered(ProfileSearchHead.objects.filter(head=query))
+            .filter(Matches(F("head"), TsQuery(pairs)))
+            .annotate(query_rank=SearchRank(F("head"), rank_query))
+            .values_list("profile_id", "query_rank")
+        )
+        # UNION, not UNION ALL: a row found twice has the same id and rank both times.
+        return firsts[0].union(*firsts[1:], several).order_by("-query_rank", "profile_id")
 
     def overview_only() -> QuerySet:
         return (

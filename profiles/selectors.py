@@ -1,6 +1,7 @@
 """Reads of profiles: pages, search, completeness and response times."""
 
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -317,15 +318,16 @@ class SearchResults:
     then the page's profiles (with their users) and skills in two queries, whatever its size.
 
     A tier may come with a walk (profiles.search.WalkableTier): the same rows in the same order,
-    read through an index that stops after the page. The walk is used when the tier's count
-    reached the cap: ranking a thousand matches or more is then what costs, and the matches are
-    dense enough in the walk for it to stop early. Below the cap, ranking them all is cheap.
+    up to a given row, read through an index that stops after the page. The walk is used when
+    the tier's count reached the cap: ranking a thousand matches or more is then what costs, and
+    the matches are dense enough in the walk for it to stop early. Below the cap, ranking them
+    all is cheap.
     """
 
     def __init__(self, tiers, *, cap: int = SEARCH_COUNT_CAP):
         # Querysets, or callables that build one: building costs time a search may not need.
         self._tiers = list(tiers)
-        self._walks: dict[int, QuerySet] = {}
+        self._walks: dict[int, Callable[[int], QuerySet]] = {}
         self.cap = cap
         self._tier_counts: list[int] | None = None
         self._tiers_at_cap: set[int] = set()
@@ -339,10 +341,11 @@ class SearchResults:
             self._tiers[index] = built
         return self._tiers[index]
 
-    def _rows_of(self, index: int) -> QuerySet:
+    def _rows_of(self, index: int, stop: int) -> QuerySet:
+        """Tier `index` in order, good for its first `stop` rows."""
         tier = self.tier(index)
         if index in self._tiers_at_cap and index in self._walks:
-            return self._walks[index]
+            return self._walks[index](stop)
         return tier
 
     @property
@@ -385,7 +388,7 @@ class SearchResults:
         for index, found in enumerate(self.tier_counts()):
             low, high = max(start - offset, 0), min(stop - offset, found)
             if low < high:
-                rows.extend(self._rows_of(index)[low:high])
+                rows.extend(self._rows_of(index, high)[low:high])
             offset += found
         return self._profiles(rows)
 
