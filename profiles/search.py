@@ -173,11 +173,12 @@ class Matches(Func):
     output_field = BooleanField()
 
 
-class WalkableTier(NamedTuple):
-    """A tier that can also be read in order through ProfileSearchTerm (see SearchResults)."""
+class Tier(NamedTuple):
+    """A tier read in more than one way, each cheapest in its case (see SearchResults)."""
 
-    ranked: QuerySet  # every match, ranked by ts_rank: what counts, and what EXPLAIN shows
-    walk: Callable[[int], QuerySet]  # the same order, exact up to a given row, from an index
+    ranked: QuerySet  # every match, in order: what a short tier reads, and what EXPLAIN shows
+    walk: Callable[[int], QuerySet] | None = None  # the same order up to a row, from an index
+    counted: QuerySet | None = None  # the same matches, cheaper to count
 
 
 def ranked_tiers(
@@ -245,23 +246,35 @@ def ranked_tiers(
             queryset = queryset.exclude(skill_ids__contains=[exact_id])
         return queryset
 
-    def listed() -> QuerySet:
-        # A scalar subquery, not EXISTS: PostgreSQL would turn EXISTS into a hash join over the
-        # whole head table; this stays one index lookup per row, and LIMIT stops the walk.
-        eligible = filtered(
-            ProfileSearchHead.objects.filter(profile_id=OuterRef("profile_id")),
+    def listed() -> Tier:
+        # Those who list it: counted from the heads' skill ids (a GIN index, combined with the
+        # filters' bitmaps), and ordered by position, which only ProfileSkill has.
+        heads_listing = filtered(
+            ProfileSearchHead.objects.filter(skill_ids__contains=[exact_id]),
             tier_zero_excluded=False,
-        ).values("searchable")[:1]
-        return (
+        )
+        in_order = (
             ProfileSkill.objects.filter(skill_id=exact_id)
-            .alias(eligible=Subquery(eligible))
-            .filter(eligible=True)
             .annotate(rank=Value(1.0, output_field=FloatField()))
             .order_by("position", "profile_id")
             .values_list("profile_id", "rank")
         )
 
-    def heads() -> QuerySet | WalkableTier:
+        def walk(stop: int) -> QuerySet:
+            # Many matches: walk the (skill, position, profile) index in order and check each
+            # row with one lookup of its head, until the page is full. A scalar subquery, not
+            # EXISTS: PostgreSQL would turn EXISTS into a hash join over the whole head table.
+            eligible = filtered(
+                ProfileSearchHead.objects.filter(profile_id=OuterRef("profile_id")),
+                tier_zero_excluded=False,
+            ).values("searchable")[:1]
+            return in_order.alias(eligible=Subquery(eligible)).filter(eligible=True)
+
+        # Few matches (a filter): look up the positions of just those.
+        few = in_order.filter(profile_id__in=heads_listing.values("profile_id"))
+        return Tier(few, walk=walk, counted=heads_listing.values_list("profile_id"))
+
+    def heads() -> QuerySet | Tier:
         ranked = (
             filtered(ProfileSearchHead.objects.filter(head=query))
             .annotate(rank=SearchRank(F("head"), rank_query))
@@ -270,7 +283,7 @@ def ranked_tiers(
         )
         if not words:
             return ranked
-        return WalkableTier(ranked, lambda stop: walk(stop))
+        return Tier(ranked, walk=lambda stop: walk(stop))
 
     def walk(stop: int) -> QuerySet:
         """The first `stop` rows of tier 1, in its order, for a query of one word or words

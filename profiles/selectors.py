@@ -317,17 +317,18 @@ class SearchResults:
     would cost as much as the search itself. A slice fetches the ids it needs from the tiers,
     then the page's profiles (with their users) and skills in two queries, whatever its size.
 
-    A tier may come with a walk (profiles.search.WalkableTier): the same rows in the same order,
-    up to a given row, read through an index that stops after the page. The walk is used when
-    the tier's count reached the cap: ranking a thousand matches or more is then what costs, and
-    the matches are dense enough in the walk for it to stop early. Below the cap, ranking them
-    all is cheap.
+    A tier may come as a profiles.search.Tier: with a walk, the same rows in the same order up
+    to a given row, read through an index that stops after the page, used when the tier's count
+    reached the cap (ranking a thousand matches or more is then what costs, and matches are
+    dense enough in the walk for it to stop early; below the cap, ranking them all is cheap);
+    and with a cheaper query over the same matches to count them.
     """
 
     def __init__(self, tiers, *, cap: int = SEARCH_COUNT_CAP):
         # Querysets, or callables that build one: building costs time a search may not need.
         self._tiers = list(tiers)
         self._walks: dict[int, Callable[[int], QuerySet]] = {}
+        self._counted: dict[int, QuerySet] = {}
         self.cap = cap
         self._tier_counts: list[int] | None = None
         self._tiers_at_cap: set[int] = set()
@@ -335,8 +336,11 @@ class SearchResults:
     def tier(self, index: int) -> QuerySet:
         if callable(self._tiers[index]):
             built = self._tiers[index]()
-            if hasattr(built, "walk"):
-                self._walks[index] = built.walk
+            if hasattr(built, "ranked"):  # a profiles.search.Tier
+                if built.walk is not None:
+                    self._walks[index] = built.walk
+                if built.counted is not None:
+                    self._counted[index] = built.counted
                 built = built.ranked
             self._tiers[index] = built
         return self._tiers[index]
@@ -357,7 +361,9 @@ class SearchResults:
             counts, room = [], self.cap + 1
             for index in range(len(self._tiers)):
                 # Unordered: LIMIT then stops the scan early instead of ranking every match.
-                found = self.tier(index).order_by()[:room].count() if room > 0 else 0
+                tier = self.tier(index)  # builds it, and what counts it, if any
+                counted = self._counted.get(index, tier)
+                found = counted.order_by()[:room].count() if room > 0 else 0
                 counts.append(found)
                 if room > 0 and found == room:
                     self._tiers_at_cap.add(index)

@@ -70,10 +70,10 @@ def search(**criteria):
     return list(selectors.freelancer_search(**criteria))
 
 
-def ranked_tiers_for(q):
+def ranked_tiers_for(q, **criteria):
     from profiles.search import ranked_tiers
 
-    return ranked_tiers(q=q)
+    return ranked_tiers(q=q, **criteria)
 
 
 class TestRanking:
@@ -326,6 +326,24 @@ class TestPostgreSQL:
         capped = selectors.SearchResults(ranked_tiers_for(q), cap=2)
         assert capped.count() == 2 and capped.capped
         assert [p.pk for p in capped[0:2]] == [pk for pk, _ in ranked[:2]]
+        assert 0 in capped._tiers_at_cap
+
+    @pytest.mark.parametrize("filters", [{}, {"availability": ["part_time"]}])
+    def test_the_exact_skill_tier_reads_the_same_every_way(self, filters):
+        for n in range(7):
+            freelancer(
+                f"Rustacean {n}",
+                skills=(["Go"] * (n % 3) + ["Rust", "Python"])[:3],
+                availability=["full_time", "part_time"][n % 2],
+            )
+        results = selectors.freelancer_search(q="rust", **filters)
+        results.count()
+        few = list(results.tier(0))
+        assert results._counted[0].count() == len(few) >= 3
+        assert few == list(results._walks[0](len(few)))
+        assert [pk for pk, _ in few] == [p.pk for p in results[0 : len(few)]]
+        capped = selectors.SearchResults(ranked_tiers_for("rust", **filters), cap=2)
+        assert [p.pk for p in capped[0:2]] == [pk for pk, _ in few[:2]]
         assert 0 in capped._tiers_at_cap
 
     def test_an_admin_deactivation_leaves_search_at_once(self, people, client):
