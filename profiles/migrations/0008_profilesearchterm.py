@@ -24,6 +24,10 @@ def create_on_postgresql(apps, schema_editor):
     Term = apps.get_model("profiles", "ProfileSearchTerm")
     Profile = apps.get_model("profiles", "Profile")
     schema_editor.create_model(Term)
+    # Filled before the foreign key exists: an insert under the deferred constraint would leave
+    # trigger events pending, and the index, created when the schema editor closes, refuses a
+    # table with pending events.
+    schema_editor.execute(FILL)
     quote = schema_editor.quote_name
     schema_editor.execute(
         f"ALTER TABLE {quote(Term._meta.db_table)} "
@@ -32,7 +36,6 @@ def create_on_postgresql(apps, schema_editor):
         f"REFERENCES {quote(Profile._meta.db_table)} ({quote('user_id')}) "
         "ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED"
     )
-    schema_editor.execute(FILL)
 
 
 def drop_on_postgresql(apps, schema_editor):

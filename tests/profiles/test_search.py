@@ -236,9 +236,11 @@ class TestPostgreSQL:
 
     def test_deleting_a_user_deletes_their_search_rows(self, people):
         person = people["designer"]
+        assert ProfileSearchTerm.objects.filter(profile_id=person.pk).exists()
         person.delete()
         assert not ProfileSearchDocument.objects.filter(profile_id=person.pk).exists()
         assert not ProfileSearchHead.objects.filter(profile_id=person.pk).exists()
+        assert not ProfileSearchTerm.objects.filter(profile_id=person.pk).exists()
 
     def test_skill_then_title_then_overview(self, people):
         listed, heads, overview_only = selectors.freelancer_search(q="django").tiers
