@@ -197,8 +197,8 @@ def ranked_tiers(
     0. When the whole query is a skill's name ("python", "react native"): the profiles that
        list it, those who list it first first. Read through an index in that order, so even a
        skill a quarter of all profiles list costs a few milliseconds.
-    1. Profiles whose skills or title contain every word, by ts_rank on that text. For a
-       one-word query also readable, in the same order, from the words' stored ranks.
+    1. Profiles whose skills or title contain every word, by ts_rank on that text. For one
+       word, or words joined by OR, also readable in that order from the words' stored ranks.
     2. Profiles that match only thanks to their overview, by ts_rank on the full text.
 
     Ranks use the query without its excluded words ("django -wordpress" ranks by "django"):
