@@ -428,6 +428,31 @@ class ProfileSearchHead(models.Model):
         return f"Search head of {self.profile_id}"
 
 
+class ProfileSearchTerm(models.Model):
+    """PostgreSQL only: each word of a profile's head, with the head's ts_rank for that word.
+
+    The rank a one-word query gives the head, worked out when the profile is saved, so a broad
+    word ("designer" matches a fifth of all profiles) is ranked by reading an index in rank
+    order and stopping after a page, instead of ranking every match. `rank` is exactly
+    ts_rank(head, 'word'), so the order is the one ranking every match would give.
+    """
+
+    pk = models.CompositePrimaryKey("profile_id", "lexeme")
+    profile = models.ForeignKey(
+        Profile, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    lexeme = models.TextField()
+    rank = models.FloatField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["lexeme", "-rank", "profile"], name="profile_search_term_rank")
+        ]
+
+    def __str__(self):
+        return f"{self.lexeme} in the search head of {self.profile_id}"
+
+
 class ResponseTimeRecord(models.Model):
     """One answer: how long, in the responder's working time, something waited for them."""
 

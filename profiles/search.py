@@ -16,16 +16,29 @@ once mentioned it, and a broad query ("python" matches a quarter of all profiles
 in order or narrow rows, which is what keeps it fast (bench/search.py).
 """
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
+from itertools import combinations
+from typing import NamedTuple
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchRank
 from django.db import connection as default_connection
-from django.db.models import F, FloatField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
 
 from profiles.models import (
     Profile,
     ProfileSearchDocument,
     ProfileSearchHead,
+    ProfileSearchTerm,
     ProfileSkill,
     Skill,
     User,
@@ -34,10 +47,16 @@ from profiles.models import (
 
 SEARCH_CONFIG = "english"
 
+# A tsvector word as a one-word tsquery: quoted, quotes and backslashes doubled (the tsquery
+# input syntax), so the word is taken as it is, not parsed or stemmed again.
+WORD_AS_TSQUERY = r"('''' || replace(replace({}, '\', '\\'), '''', '''''') || '''')::tsquery"
+
 
 def refresh_sql(*, profile_ids: Iterable[int] | None) -> tuple[str, list]:
-    """One statement that rebuilds both tables for these profiles (all of them when None)."""
+    """One statement that rebuilds the search rows of these profiles (all when None): the
+    document, the head, and the head's words with their ranks (ProfileSearchTerm)."""
     head, doc = ProfileSearchHead._meta.db_table, ProfileSearchDocument._meta.db_table
+    term = ProfileSearchTerm._meta.db_table
     profile, user = Profile._meta.db_table, User._meta.db_table
     link, skill = ProfileSkill._meta.db_table, Skill._meta.db_table
     params: list = [SEARCH_CONFIG, SEARCH_CONFIG, SEARCH_CONFIG, User.Role.FREELANCER]
@@ -80,6 +99,17 @@ def refresh_sql(*, profile_ids: Iterable[int] | None) -> tuple[str, list]:
             INSERT INTO {head} (profile_id, head, {columns})
             SELECT profile_id, head, {columns} FROM src
             ON CONFLICT (profile_id) DO UPDATE SET head = EXCLUDED.head, {updates}
+        ), stale_words AS (
+            -- Words the head no longer has. The upsert below touches only words it has, so the
+            -- two parts of this one statement never change the same row.
+            DELETE FROM {term} t USING src
+            WHERE t.profile_id = src.profile_id
+              AND NOT t.lexeme = ANY (tsvector_to_array(src.head))
+        ), words AS (
+            INSERT INTO {term} (profile_id, lexeme, rank)
+            SELECT src.profile_id, w.lexeme, ts_rank(src.head, {WORD_AS_TSQUERY.format("w.lexeme")})
+            FROM src, unnest(src.head) w
+            ON CONFLICT (profile_id, lexeme) DO UPDATE SET rank = EXCLUDED.rank
         )
         INSERT INTO {doc} (profile_id, vector, head, {columns})
         SELECT profile_id, head || body, head, {columns} FROM src
@@ -103,6 +133,54 @@ def search_documents_refresh(*, profile_ids: Iterable[int] | None = None, connec
         cursor.execute(sql, params)
 
 
+# A word in a tsquery as PostgreSQL prints it: 'word', quotes doubled, backslashes escaped.
+WORD = r"'(?:[^'\\]|''|\\.)*'"
+WORDS_OR_WORDS = re.compile(rf"{WORD}(?: \| {WORD})*")
+MAX_OR_WORDS = 4  # "a or b or c or d": each pair of words is one more index condition
+
+
+def or_words(tsquery: str) -> list[str] | None:
+    """The words of a tsquery that is one word or words joined by OR, else None."""
+    if not WORDS_OR_WORDS.fullmatch(tsquery):
+        return None
+    words = [
+        re.sub(r"\\(.)", r"\1", quoted[1:-1].replace("''", "'"))
+        for quoted in re.findall(WORD, tsquery)
+    ]
+    return list(dict.fromkeys(words))  # ts_rank counts a repeated word once
+
+
+class TsQuery(Func):
+    """A tsquery as PostgreSQL printed it, used as it is: not parsed or stemmed again."""
+
+    template = "%(expressions)s::tsquery"
+    output_field = SearchQueryField()
+
+    def __init__(self, text: str):
+        super().__init__(Value(text))
+
+    @staticmethod
+    def quote(word: str) -> str:
+        """A word as a tsquery prints it: in quotes, quotes and backslashes doubled."""
+        return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+class Matches(Func):
+    """vector @@ tsquery, as a condition (the lookup would wrap the query in plainto_tsquery)."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+class Tier(NamedTuple):
+    """A tier read in more than one way, each cheapest in its case (see SearchResults)."""
+
+    ranked: QuerySet  # every match, in order: what a short tier reads, and what EXPLAIN shows
+    walk: Callable[[int], QuerySet] | None = None  # the same order up to a row, from an index
+    counted: QuerySet | None = None  # the same matches, cheaper to count
+
+
 def ranked_tiers(
     *,
     q: str,
@@ -119,19 +197,37 @@ def ranked_tiers(
     0. When the whole query is a skill's name ("python", "react native"): the profiles that
        list it, those who list it first first. Read through an index in that order, so even a
        skill a quarter of all profiles list costs a few milliseconds.
-    1. Profiles whose skills or title contain every word, by ts_rank on that text.
+    1. Profiles whose skills or title contain every word, by ts_rank on that text. For one
+       word, or words joined by OR, also readable in that order from the words' stored ranks.
     2. Profiles that match only thanks to their overview, by ts_rank on the full text.
+
+    Ranks use the query without its excluded words ("django -wordpress" ranks by "django"):
+    ts_rank gives every match of a query with a NOT in it the same rank, 1e-20.
     """
     query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
     wanted = {normalize_skill(name) for name in skills} - {""}
     filter_ids = list(Skill.objects.filter(normalized__in=wanted).values_list("pk", flat=True))
     if len(filter_ids) < len(wanted):
         filter_ids.append(0)  # a skill nobody has: nothing can match every one asked for
-    exact_id = (
-        Skill.objects.filter(normalized=normalize_skill(q.replace('"', " ")))
-        .values_list("pk", flat=True)
-        .first()
-    )
+    # One round trip: the query as PostgreSQL reads it, its part without NOTs (querytree:
+    # 'T' when nothing is left), and the skill it names, if any.
+    with default_connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT websearch_to_tsquery(%s::regconfig, %s)::text,"  # noqa: S608 - table name
+            f" querytree(websearch_to_tsquery(%s::regconfig, %s)),"  # from model metadata
+            f" (SELECT id FROM {Skill._meta.db_table} WHERE normalized = %s"
+            f"  ORDER BY name LIMIT 1)",
+            [SEARCH_CONFIG, q, SEARCH_CONFIG, q, normalize_skill(q.replace('"', " "))],
+        )
+        tsquery, positive, exact_id = cursor.fetchone()
+    if not tsquery:
+        return []  # only stop words ("the"): nothing to look for
+    if not positive or positive == "T":
+        positive = tsquery
+    rank_query = TsQuery(positive)
+    words = or_words(positive) if exact_id is None else None
+    if words and len(words) > MAX_OR_WORDS:
+        words = None
 
     def filtered(queryset: QuerySet, *, tier_zero_excluded: bool = True) -> QuerySet:
         queryset = queryset.filter(searchable=True)
@@ -150,35 +246,99 @@ def ranked_tiers(
             queryset = queryset.exclude(skill_ids__contains=[exact_id])
         return queryset
 
-    def listed() -> QuerySet:
-        # A scalar subquery, not EXISTS: PostgreSQL would turn EXISTS into a hash join over the
-        # whole head table; this stays one index lookup per row, and LIMIT stops the walk.
-        eligible = filtered(
-            ProfileSearchHead.objects.filter(profile_id=OuterRef("profile_id")),
+    def listed() -> Tier:
+        # Those who list it: counted from the heads' skill ids (a GIN index, combined with the
+        # filters' bitmaps), and ordered by position, which only ProfileSkill has.
+        heads_listing = filtered(
+            ProfileSearchHead.objects.filter(skill_ids__contains=[exact_id]),
             tier_zero_excluded=False,
-        ).values("searchable")[:1]
-        return (
+        )
+        in_order = (
             ProfileSkill.objects.filter(skill_id=exact_id)
-            .alias(eligible=Subquery(eligible))
-            .filter(eligible=True)
             .annotate(rank=Value(1.0, output_field=FloatField()))
             .order_by("position", "profile_id")
             .values_list("profile_id", "rank")
         )
 
-    def heads() -> QuerySet:
-        return (
+        def walk(stop: int) -> QuerySet:
+            # Many matches: walk the (skill, position, profile) index in order and check each
+            # row with one lookup of its head, until the page is full. A scalar subquery, not
+            # EXISTS: PostgreSQL would turn EXISTS into a hash join over the whole head table.
+            eligible = filtered(
+                ProfileSearchHead.objects.filter(profile_id=OuterRef("profile_id")),
+                tier_zero_excluded=False,
+            ).values("searchable")[:1]
+            return in_order.alias(eligible=Subquery(eligible)).filter(eligible=True)
+
+        # Few matches (a filter): look up the positions of just those.
+        few = in_order.filter(profile_id__in=heads_listing.values("profile_id"))
+        return Tier(few, walk=walk, counted=heads_listing.values_list("profile_id"))
+
+    def heads() -> QuerySet | Tier:
+        ranked = (
             filtered(ProfileSearchHead.objects.filter(head=query))
-            .annotate(rank=SearchRank(F("head"), query))
+            .annotate(rank=SearchRank(F("head"), rank_query))
             .order_by("-rank", "profile_id")
             .values_list("profile_id", "rank")
         )
+        if not words:
+            return ranked
+        return Tier(ranked, walk=lambda stop: walk(stop))
+
+    def walk(stop: int) -> QuerySet:
+        """The first `stop` rows of tier 1, in its order, for a query of one word or words
+        joined by OR, read through ProfileSearchTerm's (word, rank, profile) index.
+
+        A word's stored rank is ts_rank(head, 'word'), so for one word the index order is the
+        tier's order. ts_rank ranks "a or b" by the sum of each word's rank over the number of
+        words. So the first `stop` rows are among: the first `stop` of each word, and every
+        match with two of the words or more. Any other match has one word only and `stop` rows
+        of that word's walk rank at least as high; with ties, those come first by profile id.
+        Each row is checked against the whole query and the filters by one lookup of its head
+        (as in tier 0), which also gives its rank for the whole query.
+        """
+        if len(words) == 1:
+            eligible = filtered(
+                ProfileSearchHead.objects.filter(profile_id=OuterRef("profile_id"), head=query)
+            ).values("searchable")[:1]
+            return (
+                ProfileSearchTerm.objects.filter(lexeme=words[0])
+                .alias(eligible=Subquery(eligible))
+                .filter(eligible=True)
+                .order_by("-rank", "profile_id")
+                .values_list("profile_id", "rank")
+            )
+        query_rank = (
+            filtered(
+                ProfileSearchHead.objects.filter(profile_id=OuterRef("profile_id"), head=query)
+            )
+            .annotate(query_rank=SearchRank(F("head"), rank_query))
+            .values("query_rank")[:1]
+        )
+        firsts = [
+            ProfileSearchTerm.objects.filter(lexeme=word)
+            .annotate(query_rank=Subquery(query_rank, output_field=FloatField()))
+            .filter(query_rank__isnull=False)
+            .order_by("-rank", "profile_id")
+            .values_list("profile_id", "query_rank")[:stop]
+            for word in words
+        ]
+        quoted = [TsQuery.quote(word) for word in words]
+        pairs = " | ".join(f"( {a} & {b} )" for a, b in combinations(quoted, 2))
+        several = (
+            filtered(ProfileSearchHead.objects.filter(head=query))
+            .filter(Matches(F("head"), TsQuery(pairs)))
+            .annotate(query_rank=SearchRank(F("head"), rank_query))
+            .values_list("profile_id", "query_rank")
+        )
+        # UNION, not UNION ALL: a row found twice has the same id and rank both times.
+        return firsts[0].union(*firsts[1:], several).order_by("-query_rank", "profile_id")
 
     def overview_only() -> QuerySet:
         return (
             filtered(ProfileSearchDocument.objects.filter(vector=query))
             .exclude(head=query)
-            .annotate(rank=SearchRank(F("vector"), query))
+            .annotate(rank=SearchRank(F("vector"), rank_query))
             .order_by("-rank", "profile_id")
             .values_list("profile_id", "rank")
         )

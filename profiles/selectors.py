@@ -1,6 +1,7 @@
 """Reads of profiles: pages, search, completeness and response times."""
 
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -315,18 +316,41 @@ class SearchResults:
     (the page says "1,000+"): nobody reads past fifty pages, and an exact count of a broad query
     would cost as much as the search itself. A slice fetches the ids it needs from the tiers,
     then the page's profiles (with their users) and skills in two queries, whatever its size.
+
+    A tier may come as a profiles.search.Tier: with a walk, the same rows in the same order up
+    to a given row, read through an index that stops after the page, used when the tier's count
+    reached the cap (ranking a thousand matches or more is then what costs, and matches are
+    dense enough in the walk for it to stop early; below the cap, ranking them all is cheap);
+    and with a cheaper query over the same matches to count them.
     """
 
     def __init__(self, tiers, *, cap: int = SEARCH_COUNT_CAP):
         # Querysets, or callables that build one: building costs time a search may not need.
         self._tiers = list(tiers)
+        self._walks: dict[int, Callable[[int], QuerySet]] = {}
+        self._counted: dict[int, QuerySet] = {}
         self.cap = cap
         self._tier_counts: list[int] | None = None
+        self._tiers_at_cap: set[int] = set()
 
     def tier(self, index: int) -> QuerySet:
         if callable(self._tiers[index]):
-            self._tiers[index] = self._tiers[index]()
+            built = self._tiers[index]()
+            if hasattr(built, "ranked"):  # a profiles.search.Tier
+                if built.walk is not None:
+                    self._walks[index] = built.walk
+                if built.counted is not None:
+                    self._counted[index] = built.counted
+                built = built.ranked
+            self._tiers[index] = built
         return self._tiers[index]
+
+    def _rows_of(self, index: int, stop: int) -> QuerySet:
+        """Tier `index` in order, good for its first `stop` rows."""
+        tier = self.tier(index)
+        if index in self._tiers_at_cap and index in self._walks:
+            return self._walks[index](stop)
+        return tier
 
     @property
     def tiers(self) -> list[QuerySet]:
@@ -337,8 +361,12 @@ class SearchResults:
             counts, room = [], self.cap + 1
             for index in range(len(self._tiers)):
                 # Unordered: LIMIT then stops the scan early instead of ranking every match.
-                found = self.tier(index).order_by()[:room].count() if room > 0 else 0
+                tier = self.tier(index)  # builds it, and what counts it, if any
+                counted = self._counted.get(index, tier)
+                found = counted.order_by()[:room].count() if room > 0 else 0
                 counts.append(found)
+                if room > 0 and found == room:
+                    self._tiers_at_cap.add(index)
                 room -= found
             self._tier_counts = counts
         return self._tier_counts
@@ -366,7 +394,7 @@ class SearchResults:
         for index, found in enumerate(self.tier_counts()):
             low, high = max(start - offset, 0), min(stop - offset, found)
             if low < high:
-                rows.extend(self.tier(index)[low:high])
+                rows.extend(self._rows_of(index, high)[low:high])
             offset += found
         return self._profiles(rows)
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from profiles import selectors
-from profiles.models import ProfileSearchDocument, ProfileSearchHead
+from profiles.models import ProfileSearchDocument, ProfileSearchHead, ProfileSearchTerm
 from tests.factories import UserFactory
 from tests.profiles.conftest import fill_profile
 
@@ -68,6 +68,12 @@ def people():
 
 def search(**criteria):
     return list(selectors.freelancer_search(**criteria))
+
+
+def ranked_tiers_for(q, **criteria):
+    from profiles.search import ranked_tiers
+
+    return ranked_tiers(q=q, **criteria)
 
 
 class TestRanking:
@@ -230,9 +236,11 @@ class TestPostgreSQL:
 
     def test_deleting_a_user_deletes_their_search_rows(self, people):
         person = people["designer"]
+        assert ProfileSearchTerm.objects.filter(profile_id=person.pk).exists()
         person.delete()
         assert not ProfileSearchDocument.objects.filter(profile_id=person.pk).exists()
         assert not ProfileSearchHead.objects.filter(profile_id=person.pk).exists()
+        assert not ProfileSearchTerm.objects.filter(profile_id=person.pk).exists()
 
     def test_skill_then_title_then_overview(self, people):
         listed, heads, overview_only = selectors.freelancer_search(q="django").tiers
@@ -250,6 +258,95 @@ class TestPostgreSQL:
         assert names(search(q="django", rate_max=Decimal("70"), currency="USD")) == [
             "Passing Mention"
         ]
+
+    def test_an_excluded_word_does_not_flatten_the_ranking(self):
+        # ts_rank gives every match of "django & !wordpress" the same 1e-20; ranks come from
+        # the query without its NOTs, so the listed skill still beats the title mention.
+        title = freelancer("Title First", title="Django consultant", skills=["Python"])
+        skill = freelancer("Skill Second", title="Backend developer", skills=["Django"])
+        freelancer("Excluded", title="Django developer", skills=["Django", "WordPress"])
+        assert [p.pk for p in search(q="django -wordpress")] == [skill.pk, title.pk]
+
+    def test_only_stop_words_find_nothing_without_searching(self, people):
+        with CaptureQueriesContext(connection) as queries:
+            assert search(q="the") == []
+        assert not any("profiles_profilesearch" in q["sql"] for q in queries.captured_queries)
+
+    def test_words_and_their_ranks_follow_profile_changes(self, people):
+        person = people["title"]
+
+        def words():
+            return dict(
+                ProfileSearchTerm.objects.filter(profile_id=person.pk).values_list("lexeme", "rank")
+            )
+
+        assert {"django", "consult", "python"} <= set(words())
+        fill_profile(person, title="Python consultant")
+        assert "django" not in words()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT ts_rank(head, 'python'::tsquery) FROM profiles_profilesearchhead"
+                " WHERE profile_id = %s",
+                [person.pk],
+            )
+            assert words()["python"] == pytest.approx(cursor.fetchone()[0], rel=1e-6)
+
+    @pytest.mark.parametrize(
+        "q",
+        [
+            "designer",
+            "developer",
+            "lead",
+            "django -react",
+            "lead or designer",
+            "designer or developer or django",
+        ],
+    )
+    def test_walking_the_stored_ranks_gives_the_ranked_order(self, people, q):
+        for n, (title, skills) in enumerate(
+            [
+                ("Lead designer: UX design and design systems", ["UX design", "Design systems"]),
+                ("Designer", ["Figma"]),
+                ("Lead developer", ["Django"]),
+                ("Developer and designer", ["Product design"]),
+                ("Web developer, lead developer", ["React"]),
+                ("Django developer", ["Python"]),
+            ]
+        ):
+            freelancer(f"Person {n}", title=title, skills=skills)
+        results = selectors.freelancer_search(q=q)
+        tier = results.tier(0)
+        ranked = list(tier)
+        assert len(ranked) >= 3
+        # Whatever row the walk must be exact up to, the same profiles in the same order, with
+        # the same ranks (one word: a real, read back as a double from the stored ranks).
+        for stop in range(1, len(ranked) + 1):
+            walk = list(results._walks[0](stop)[:stop])
+            assert [pk for pk, _ in walk] == [pk for pk, _ in ranked[:stop]]
+            assert [r for _, r in walk] == pytest.approx([r for _, r in ranked[:stop]], rel=1e-6)
+        # With a cap below the matches, pages come from the walk, in the ranked order.
+        capped = selectors.SearchResults(ranked_tiers_for(q), cap=2)
+        assert capped.count() == 2 and capped.capped
+        assert [p.pk for p in capped[0:2]] == [pk for pk, _ in ranked[:2]]
+        assert 0 in capped._tiers_at_cap
+
+    @pytest.mark.parametrize("filters", [{}, {"availability": ["part_time"]}])
+    def test_the_exact_skill_tier_reads_the_same_every_way(self, filters):
+        for n in range(7):
+            freelancer(
+                f"Rustacean {n}",
+                skills=(["Go"] * (n % 3) + ["Rust", "Python"])[:3],
+                availability=["full_time", "part_time"][n % 2],
+            )
+        results = selectors.freelancer_search(q="rust", **filters)
+        results.count()
+        few = list(results.tier(0))
+        assert results._counted[0].count() == len(few) >= 3
+        assert few == list(results._walks[0](len(few)))
+        assert [pk for pk, _ in few] == [p.pk for p in results[0 : len(few)]]
+        capped = selectors.SearchResults(ranked_tiers_for("rust", **filters), cap=2)
+        assert [p.pk for p in capped[0:2]] == [pk for pk, _ in few[:2]]
+        assert 0 in capped._tiers_at_cap
 
     def test_an_admin_deactivation_leaves_search_at_once(self, people, client):
         from tests.factories import UserFactory as Factory
