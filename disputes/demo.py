@@ -12,16 +12,16 @@ import uuid
 from datetime import timedelta
 from io import BytesIO
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from disputes import services
-from disputes.dossier import dossier_record
-from disputes.models import Dispute, DisputeEvent, Dossier, Evidence, Resolution
+from disputes.models import Dispute, DisputeEvent, Evidence, Resolution
 from messaging import services as messaging
-from messaging.models import Message
+from messaging.models import Conversation, Message
 from workrooms.demo import _pdf
 from workrooms.models import Deadline, Workroom
 
@@ -83,17 +83,47 @@ def _room(people: dict, title: str) -> Workroom | None:
     ).first()
 
 
-def _shift_into_past(dispute: Dispute, *, start, end) -> None:
-    """Spread the dispute's story between `start` and `end`, in the order it happened."""
-    events = list(DisputeEvent.objects.filter(dispute=dispute).order_by("pk"))
-    step = (end - start) / (len(events) + 1)
-    for index, event in enumerate(events, start=1):
-        DisputeEvent.objects.filter(pk=event.pk).update(created_at=start + step * index)
-        message_id = event.data.get("message")
-        if message_id:
-            Message.objects.filter(pk=message_id).update(created_at=start + step * index)
-    Evidence.objects.filter(dispute=dispute).update(created_at=start + step)
-    Dispute.objects.filter(pk=dispute.pk).update(created_at=start, stage_started_at=start)
+def _shift_into_past(dispute: Dispute, *, since, start, end) -> None:
+    """Move the dispute's story (everything stamped since `since`, when seeding it began) to
+    between `start` and `end`, evenly spaced in the order it happened: events, thread and
+    workroom lines, evidence, proposals and the dispute's own moments alike."""
+    moments = []  # (when it happened, model, pk, field)
+    for model, rows, fields in (
+        (Dispute, Dispute.objects.filter(pk=dispute.pk), _DISPUTE_MOMENTS),
+        (DisputeEvent, DisputeEvent.objects.filter(dispute=dispute), ("created_at",)),
+        (Evidence, Evidence.objects.filter(dispute=dispute), ("created_at",)),
+        (Resolution, Resolution.objects.filter(dispute=dispute), ("created_at", "decided_at")),
+        (
+            Message,
+            Message.objects.filter(
+                conversation_id__in=[dispute.conversation_id, dispute.workroom.conversation_id],
+                created_at__gte=since,
+            ),
+            ("created_at",),
+        ),
+    ):
+        for row in rows.values("pk", *fields):
+            moments += [
+                (row[f], model, row["pk"], f)
+                for f in fields
+                if row[f] is not None and row[f] >= since
+            ]
+    moments.sort(key=lambda m: m[0])
+    step = (end - start) / (len(moments) + 1)
+    for index, (_, model, pk, field) in enumerate(moments, start=1):
+        model.objects.filter(pk=pk).update(**{field: start + step * index})
+    for conversation_id in (dispute.conversation_id, dispute.workroom.conversation_id):
+        last = Message.objects.filter(conversation_id=conversation_id).order_by("-seq").first()
+        Conversation.objects.filter(pk=conversation_id).update(last_message_at=last.created_at)
+
+
+_DISPUTE_MOMENTS = (
+    "created_at",
+    "stage_started_at",
+    "other_party_answered_at",
+    "escalated_at",
+    "ended_at",
+)
 
 
 @transaction.atomic
@@ -102,6 +132,7 @@ def _seed_open(people: dict, now) -> None:
     if room is None or room.disputes.exists():
         return
     client, freelancer = people["client"], people["freelancer"]
+    since = timezone.now()
     dispute = services.dispute_open(
         workroom=room,
         by=freelancer,
@@ -137,9 +168,17 @@ def _seed_open(people: dict, now) -> None:
         amount="800",
         currency="EUR",
     )
-    start = now - timedelta(days=2)
-    _shift_into_past(dispute, start=start, end=now - timedelta(minutes=30))
-    Dispute.objects.filter(pk=dispute.pk).update(stage_due_at=start + timedelta(days=5))
+    _shift_into_past(
+        dispute, since=since, start=now - timedelta(days=2), end=now - timedelta(minutes=30)
+    )
+    dispute.refresh_from_db()
+    Dispute.objects.filter(pk=dispute.pk).update(
+        stage_due_at=dispute.stage_started_at + timedelta(days=settings.DISPUTE_RESPONSE_DAYS)
+    )
+    for proposal in Resolution.objects.filter(dispute=dispute):
+        Resolution.objects.filter(pk=proposal.pk).update(
+            respond_by=proposal.created_at + timedelta(days=settings.DISPUTE_PROPOSAL_DAYS)
+        )
 
 
 @transaction.atomic
@@ -148,6 +187,8 @@ def _seed_resolved(people: dict, now) -> None:
     if room is None or room.disputes.exists():
         return
     client, freelancer, mediator = people["client"], people["freelancer"], people["admin"]
+    end = now - timedelta(days=15)
+    since = timezone.now()
     dispute = services.dispute_open(
         workroom=room,
         by=client,
@@ -156,6 +197,13 @@ def _seed_resolved(people: dict, now) -> None:
         desired_outcome="One corrected set of colour values, labelled for screen and print.",
     )
     _say(dispute, people, "brand-dispute", BRAND_THREAD)
+    # The direct stage is moved into the past before the escalation freezes the dossier, so
+    # the dossier is a true snapshot and verifies (moving rows after it is what it catches).
+    _shift_into_past(
+        dispute, since=since, start=end - timedelta(days=7), end=end - timedelta(days=5)
+    )
+    since = timezone.now()
+    dispute = Dispute.objects.get(pk=dispute.pk)
     services.dispute_escalate(dispute=dispute, by=freelancer)
     services.mediator_assign(dispute=dispute, by=mediator)
     services.mediator_message(
@@ -172,16 +220,7 @@ def _seed_resolved(people: dict, now) -> None:
     )
     services.proposal_answer(resolution=proposal, by=freelancer, accept=True)
     services.proposal_answer(resolution=proposal, by=client, accept=True)
-    end = now - timedelta(days=15)
-    _shift_into_past(dispute, start=end - timedelta(days=6), end=end)
-    Dispute.objects.filter(pk=dispute.pk).update(escalated_at=end - timedelta(days=4), ended_at=end)
-    Resolution.objects.filter(pk=proposal.pk).update(
-        created_at=end - timedelta(days=1), decided_at=end
-    )
-    # The story was just moved into the past, row by row: exactly what the dossier check exists
-    # to catch. Freeze it again so the demo's dossier verifies.
-    Dossier.objects.filter(dispute=dispute).delete()
-    dossier_record(dispute=Dispute.objects.get(pk=dispute.pk))
+    _shift_into_past(dispute, since=since, start=end - timedelta(days=5), end=end)
 
 
 def seed_disputes(people: dict) -> None:
