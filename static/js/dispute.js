@@ -8,6 +8,7 @@
 // The thread is thread.js; the services post a system line there for every action, so a live
 // system line means the dispute changed: the page reloads when nothing is being typed.
 import { getLive } from "./live.js";
+import { reloadOrNotice } from "./reload-notice.js";
 
 const csrfToken = () => document.querySelector("[name=csrfmiddlewaretoken]")?.value || "";
 
@@ -271,22 +272,12 @@ if (page) {
 
   function changed() {
     if (leaving) return;
-    if (!typing()) {
-      location.reload();
-      return;
-    }
-    if (page.querySelector("[data-changed-notice]")) return;
-    const notice = document.createElement("p");
-    notice.className = "banner banner--warning dispute-changed";
-    notice.setAttribute("role", "status");
-    notice.dataset.changedNotice = "";
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "btn btn--secondary btn--sm";
-    button.textContent = "Reload";
-    button.addEventListener("click", () => location.reload());
-    notice.append("This dispute just changed. ", button);
-    page.querySelector(".dispute-head").after(notice);
+    reloadOrNotice({
+      busy: typing(),
+      anchor: page.querySelector(".dispute-head"),
+      text: "This dispute just changed.",
+      className: "dispute-changed",
+    });
   }
 
   // The page shows the dispute as of this version of its thread; a system line written after

@@ -5,6 +5,7 @@
 // panel's HTML fragment (/workrooms/<id>/panels/<name>/). A panel someone is typing in is
 // refreshed once they leave it, so nothing typed is lost.
 import { getLive } from "./live.js";
+import { reloadOrNotice } from "./reload-notice.js";
 
 const room = document.querySelector("[data-workroom]");
 const workroomId = Number(room.dataset.workroom);
@@ -127,22 +128,12 @@ live.addEventListener("workroom.updated", (event) => {
 function statusChanged() {
   const draft = room.querySelector(".composer__input")?.value.trim();
   const typing = [...room.querySelectorAll("[data-panel]")].some(busy);
-  if (!draft && !typing) {
-    location.reload();
-    return;
-  }
-  if (room.querySelector("[data-status-notice]")) return;
-  const notice = document.createElement("p");
-  notice.className = "banner banner--warning banner--strip";
-  notice.setAttribute("role", "status");
-  notice.dataset.statusNotice = "";
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "btn btn--secondary btn--sm";
-  button.textContent = "Reload";
-  button.addEventListener("click", () => location.reload());
-  notice.append("The workroom's status just changed. ", button);
-  room.querySelector(".room__header").after(notice);
+  reloadOrNotice({
+    busy: Boolean(draft) || typing,
+    anchor: room.querySelector(".room__header"),
+    text: "The workroom's status just changed.",
+    className: "banner--strip",
+  });
 }
 
 // After a reconnect the socket catches up on messages, not on panels: refetch them all.
