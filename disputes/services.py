@@ -265,6 +265,13 @@ def dispute_open(
         kind="dispute.opened",
         title=f"{by.name} opened a dispute on “{workroom.title}”",
     )
+    _notify(
+        [by],
+        dispute=dispute,
+        kind="dispute.opened",
+        title=f"Your dispute on “{workroom.title}” is open: {other.name} has "
+        f"{settings.DISPUTE_RESPONSE_DAYS} days to answer",
+    )
     return dispute
 
 

@@ -55,6 +55,8 @@ def test_opening_makes_the_thread_notifies_and_records_one_event(
     assert dispute.conversation.kind == "dispute"
     assert events(dispute) == ["opened"]
     assert Notification.objects.filter(user=client_user, kind="dispute.opened").count() == 1
+    # Both parties hear of it: the other party to answer, the opener as a receipt.
+    assert Notification.objects.filter(user=freelancer_user, kind="dispute.opened").count() == 1
     assert Message.objects.filter(
         conversation=room.conversation, body__contains="opened a dispute"
     ).exists()
