@@ -7,12 +7,14 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from messaging import events
 from messaging.models import DigestState, Message, MessagingPreferences, Notification, Participant
+from messaging.selectors import unread_subquery
 
 UNSUBSCRIBE_SALT = "messaging.unsubscribe"
 
@@ -66,31 +68,44 @@ def unread_notification_count(*, user) -> int:
 # --- E-mail digests ---------------------------------------------------------------------------
 
 
-def schedule_digests(*, message: Message) -> None:
+def members_for_send(*, conversation_id: int) -> list:
+    """Every member of a conversation with what a send needs, in one query: their unread
+    count (for conversation.updated), their digest settings and their digest's state."""
+    return list(
+        Participant.objects.filter(conversation_id=conversation_id)
+        .annotate(
+            unread=unread_subquery(),
+            email_digests=F("user__messaging_preferences__email_digests"),
+            email_delay=F("user__messaging_preferences__email_delay_minutes"),
+            digest_id=F("digest__pk"),
+            digest_due_at=F("digest__due_at"),
+        )
+        .only("pk", "user_id", "muted", "conversation_id")
+    )
+
+
+def schedule_digests(*, message: Message, members=None) -> None:
     """After a message is stored: each other member with digests on gets one due, if not yet.
 
     A digest already due is left alone, so a burst of messages makes one e-mail, not many.
-    In the steady state (digests already due) this is two queries, whatever the room's size.
+    In the steady state (digests already due) this is one query whatever the room's size, or
+    none when message_send has already read `members` (members_for_send).
     """
-    others = (
-        Participant.objects.filter(conversation_id=message.conversation_id, muted=False)
-        .exclude(user_id=message.sender_id)
-        .select_related("user__messaging_preferences")
-    )
-    delays = {}
-    for participant in others:
-        preferences = getattr(participant.user, "messaging_preferences", None)
-        if preferences is not None and not preferences.email_digests:
+    if members is None:
+        members = members_for_send(conversation_id=message.conversation_id)
+    delays, known = {}, {}
+    for member in members:
+        if member.muted or member.user_id == message.sender_id or member.email_digests is False:
             continue
-        delays[participant.pk] = (
-            preferences.email_delay_minutes
-            if preferences
+        delays[member.pk] = (
+            member.email_delay
+            if member.email_delay is not None
             else settings.MESSAGE_DIGEST_DELAY_MINUTES
         )
+        if member.digest_id is not None:
+            known[member.pk] = member.digest_due_at
     if not delays:
         return
-    states = DigestState.objects.filter(participant_id__in=delays)
-    known = dict(states.values_list("participant_id", "due_at"))
     missing = [pk for pk in delays if pk not in known]
     if missing:
         DigestState.objects.bulk_create(

@@ -14,9 +14,21 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from messaging import events, notifications
@@ -78,6 +90,8 @@ class SendResult:
     message: Message | None = None
     created: bool = False
     warning: list[Reason] = field(default_factory=list)
+    # The MESSAGE payload of a message this call stored (None otherwise): the ack reuses it.
+    payload: dict | None = None
 
 
 # --- Conversations --------------------------------------------------------------------------
@@ -192,6 +206,28 @@ def _take_send_token(user) -> None:
     """At most MESSAGE_RATE_LIMIT sends per period per user, counted in the shared cache (so the
     limit holds across processes). The window opens at the first send after a quiet period."""
     period, limit = settings.MESSAGE_RATE_LIMIT_PERIOD, settings.MESSAGE_RATE_LIMIT
+    if isinstance(caches["default"], RedisCache):  # `cache` is a proxy to it
+        count, retry_after = _redis_send_count(user, period)
+    else:
+        count, retry_after = _cache_send_count(user, period)
+    if count > limit:
+        raise RateLimited("You are sending too fast; wait a moment.", retry_after=retry_after)
+
+
+def _redis_send_count(user, period: int) -> tuple[int, int]:
+    """One round trip: the counter is made by the first send of a window, which also sets
+    its expiry (NX: later sends leave it alone); its TTL is the time left in the window."""
+    key = cache.make_and_validate_key(f"ratelimit:send:{user.pk}")
+    pipe = cache._cache.get_client(key, write=True).pipeline(transaction=False)
+    pipe.incr(key)
+    pipe.expire(key, period, nx=True)
+    pipe.ttl(key)
+    count, _, ttl = pipe.execute()
+    return count, max(1, ttl)
+
+
+def _cache_send_count(user, period: int) -> tuple[int, int]:
+    """Any other cache (local memory when REDIS_URL is unset)."""
     now = time.time()
     opened_key, count_key = f"ratelimit:send:{user.pk}:opened", f"ratelimit:send:{user.pk}:count"
     if cache.add(opened_key, now, timeout=period):
@@ -202,16 +238,57 @@ def _take_send_token(user) -> None:
         cache.set(opened_key, now, timeout=period)
         cache.set(count_key, 1, timeout=period)
         count = 1
-    if count > limit:
-        opened = cache.get(opened_key, now)
-        retry_after = max(1, math.ceil(opened + period - now))
-        raise RateLimited("You are sending too fast; wait a moment.", retry_after=retry_after)
+    opened = cache.get(opened_key, now)
+    return count, max(1, math.ceil(opened + period - now))
 
 
 def _stored_send(sender, client_id) -> Message | None:
     return with_payload_relations(
         Message.objects.filter(sender=sender, client_id=client_id)
     ).first()
+
+
+def _locked_membership(sender, conversation_id: int, client_id) -> Participant | None:
+    """The sender's membership with its conversation locked, in one statement.
+
+    Annotated with what a send must know before it writes: the message already stored for
+    this client_id (`stored_id`), whether the two people of a direct conversation block each
+    other (`blocked`), and whether the sender has written in it before (`replied_before`, for
+    the response-time figure). Only the conversation row is locked (`of`), and only when the
+    sender is a member: a stranger's send takes no lock.
+    """
+    low, high = OuterRef("conversation__user_low_id"), OuterRef("conversation__user_high_id")
+    # Nobody can block themselves, so "sender blocked low or high" means the other person.
+    blocks = Block.objects.filter(
+        Q(blocker_id=sender.pk, blocked_id=low)
+        | Q(blocker_id=sender.pk, blocked_id=high)
+        | Q(blocked_id=sender.pk, blocker_id=low)
+        | Q(blocked_id=sender.pk, blocker_id=high)
+    )
+    direct = Q(conversation__kind=Conversation.Kind.DIRECT)
+    return (
+        Participant.objects.select_related("conversation")
+        .select_for_update(of=("conversation",))
+        .filter(conversation_id=conversation_id, user_id=sender.pk)
+        .annotate(
+            stored_id=Subquery(
+                Message.objects.filter(sender_id=sender.pk, client_id=client_id).values("pk")[:1]
+            ),
+            blocked=Case(When(direct, then=Exists(blocks)), default=Value(False)),
+            replied_before=Case(
+                When(
+                    direct,
+                    then=Exists(
+                        Message.objects.filter(
+                            conversation_id=OuterRef("conversation_id"), sender_id=sender.pk
+                        )
+                    ),
+                ),
+                default=Value(True),
+            ),
+        )
+        .first()
+    )
 
 
 def message_send(
@@ -229,49 +306,71 @@ def message_send(
     A body the conduct check flags is not stored unless the sender confirms; then it is
     stored, marked and queued for admin review. `rate_limited=False` is for the platform's
     own sends on a person's behalf (an accepted invitation's note, demo data), never for frames.
+
+    One transaction, whose first statement locks the conversation and answers every check
+    (idempotency, membership, read-only, block); the checks run in the order they always did,
+    so a resend of a stored client_id still returns it before anything else is looked at.
     """
     client_id = _parse_client_id(client_id)
-    stored = _stored_send(sender, client_id)
-    if stored is not None:
-        if stored.conversation_id != _as_int(conversation_id):
-            raise Invalid("This client_id was already used for another conversation.")
-        return SendResult(message=stored, created=False)
-
-    attachment_ids = _parse_ids(attachment_ids)
-    body = _check_body(body, allow_empty=bool(attachment_ids))
-    participant = _participant_or_404(sender, conversation_id)
-    conversation = participant.conversation
-    if conversation.read_only:
-        raise Forbidden("This conversation is closed: it can be read but not written to.")
-    if conversation.kind == Conversation.Kind.DIRECT:
-        other_id = (
-            conversation.user_high_id
-            if conversation.user_low_id == sender.pk
-            else conversation.user_low_id
-        )
-        _check_not_blocked(sender, other_id)
-    if rate_limited:
-        _take_send_token(sender)
-    reasons = check_message(body) if body else []
-    if reasons and not confirm:
-        return SendResult(warning=reasons)
-
+    conversation_id = _as_int(conversation_id)
     try:
-        message = _store_message(
-            conversation_id=participant.conversation_id,
-            sender=sender,
-            body=body,
-            client_id=client_id,
-            attachment_ids=attachment_ids,
-            reasons=reasons,
-        )
+        with transaction.atomic():
+            participant = (
+                _locked_membership(sender, conversation_id, client_id) if conversation_id else None
+            )
+            if participant is None:
+                # Not a member (or no such conversation): a stored send still answers first.
+                stored = _stored_send(sender, client_id)
+                if stored is not None:
+                    if stored.conversation_id != conversation_id:
+                        raise Invalid("This client_id was already used for another conversation.")
+                    return SendResult(message=stored, created=False)
+                _check_body(body, allow_empty=bool(_parse_ids(attachment_ids)))
+                raise NotFound(NOT_FOUND)
+            if participant.stored_id is not None:
+                stored = with_payload_relations(
+                    Message.objects.filter(pk=participant.stored_id)
+                ).get()
+                if stored.conversation_id != conversation_id:
+                    raise Invalid("This client_id was already used for another conversation.")
+                return SendResult(message=stored, created=False)
+
+            attachment_ids = _parse_ids(attachment_ids)
+            body = _check_body(body, allow_empty=bool(attachment_ids))
+            conversation = participant.conversation
+            if conversation.read_only:
+                raise Forbidden("This conversation is closed: it can be read but not written to.")
+            if participant.blocked:
+                other_id = (
+                    conversation.user_high_id
+                    if conversation.user_low_id == sender.pk
+                    else conversation.user_low_id
+                )
+                _check_not_blocked(sender, other_id)  # raises, with the right words
+            if rate_limited:
+                _take_send_token(sender)
+            reasons = check_message(body) if body else []
+            if reasons and not confirm:
+                return SendResult(warning=reasons)
+            message, payload = _store_message(
+                conversation=conversation,
+                sender=sender,
+                body=body,
+                client_id=client_id,
+                attachment_ids=attachment_ids,
+                reasons=reasons,
+            )
+            if conversation.kind == Conversation.Kind.DIRECT and not participant.replied_before:
+                _record_first_reply(message)
     except IntegrityError:
         # Two tabs retried the same send at once: the other one stored it.
         stored = _stored_send(sender, client_id)
         if stored is None:
             raise
+        if stored.conversation_id != conversation_id:
+            raise Invalid("This client_id was already used for another conversation.") from None
         return SendResult(message=stored, created=False)
-    return SendResult(message=message, created=True)
+    return SendResult(message=message, created=True, payload=payload)
 
 
 def _as_int(value) -> int | None:
@@ -305,13 +404,22 @@ def _participant_or_404(user, conversation_id) -> Participant:
     return participant
 
 
-@transaction.atomic
-def _store_message(*, conversation_id, sender, body, client_id, attachment_ids, reasons) -> Message:
-    conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
-    attachments = list(
-        Attachment.objects.select_for_update().filter(
-            pk__in=attachment_ids, conversation=conversation, uploader=sender, message__isnull=True
+def _store_message(*, conversation, sender, body, client_id, attachment_ids, reasons):
+    """Inside message_send's transaction, with `conversation` locked: the message, its
+    payload, the read positions, the digests, and the events to publish after commit."""
+    attachments = (
+        list(
+            Attachment.objects.select_for_update()
+            .filter(
+                pk__in=attachment_ids,
+                conversation=conversation,
+                uploader=sender,
+                message__isnull=True,
+            )
+            .order_by("pk")
         )
+        if attachment_ids
+        else []
     )
     if len(attachments) != len(attachment_ids):
         raise NotFound("An attachment was not found; upload it again.")
@@ -319,10 +427,22 @@ def _store_message(*, conversation_id, sender, body, client_id, attachment_ids, 
     if attachments:
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(message=message)
     # Your own message is read by you; a new message brings an archived conversation back.
-    Participant.objects.filter(conversation=conversation, user=sender).update(
-        last_read_seq=message.seq, last_read_message=message
+    # One statement for both.
+    Participant.objects.filter(
+        Q(user_id=sender.pk) | Q(archived=True), conversation_id=conversation.pk
+    ).update(
+        archived=False,
+        last_read_seq=Case(
+            When(user_id=sender.pk, then=Value(message.seq)),
+            default=F("last_read_seq"),
+            output_field=IntegerField(),
+        ),
+        last_read_message_id=Case(
+            When(user_id=sender.pk, then=Value(message.pk)),
+            default=F("last_read_message_id"),
+            output_field=BigIntegerField(),
+        ),
     )
-    Participant.objects.filter(conversation=conversation, archived=True).update(archived=False)
     if reasons:
         message.flagged = True
         message.save(update_fields=["flagged"])
@@ -331,12 +451,27 @@ def _store_message(*, conversation_id, sender, body, client_id, attachment_ids, 
             sender=sender,
             reasons=[{"code": r.code, "text": r.text} for r in reasons],
         )
-    message = with_payload_relations(Message.objects.filter(pk=message.pk)).get()
-    _publish_message(message, frame_type="message.new")
-    notifications.schedule_digests(message=message)
-    if conversation.kind == Conversation.Kind.DIRECT:
-        _record_first_reply(message)
-    return message
+    # No re-read: the sender is the one sending, the attachments were just locked.
+    payload = message_payload(message, attachments=attachments)
+    # One query for everyone's unread count and digest state, read under the lock (so it
+    # counts this message, and no other send can interleave).
+    members = notifications.members_for_send(conversation_id=conversation.pk)
+    notifications.schedule_digests(message=message, members=members)
+    conversation_id = conversation.pk
+    events_out = [
+        (
+            events.conversation_group(conversation_id),
+            events.live_event(
+                {"type": "message.new", "conversation": conversation_id, "message": payload},
+                conversation=conversation_id,
+            ),
+        ),
+        *_conversation_updated_pairs(
+            conversation_id, payload, {m.user_id: m.unread for m in members}
+        ),
+    ]
+    transaction.on_commit(lambda: events.send_all(events_out))
+    return message, payload
 
 
 def _record_first_reply(message: Message) -> None:
@@ -424,6 +559,12 @@ def _conversation_updated_events(conversation_id: int, last: dict | None = None)
         )
         if last_id:
             last = message_payload(with_payload_relations(Message.objects.filter(pk=last_id)).get())
+    return _conversation_updated_pairs(
+        conversation_id, last, unread_counts(conversation_id=conversation_id)
+    )
+
+
+def _conversation_updated_pairs(conversation_id: int, last: dict | None, unread: dict) -> list:
     return [
         (
             events.user_group(user_id),
@@ -431,12 +572,12 @@ def _conversation_updated_events(conversation_id: int, last: dict | None = None)
                 {
                     "type": "conversation.updated",
                     "conversation": conversation_id,
-                    "unread": unread,
+                    "unread": count,
                     "last_message": last,
                 }
             ),
         )
-        for user_id, unread in unread_counts(conversation_id=conversation_id).items()
+        for user_id, count in unread.items()
     ]
 
 
