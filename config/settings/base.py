@@ -110,7 +110,9 @@ CHANNEL_LAYER_GROUP_EXPIRY = env.int("CHANNEL_LAYER_GROUP_EXPIRY", default=86400
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels-redis, sending the events of a chat message to each process as one
+            # bundle (config/channel_layer.py; docs/live-delivery.md).
+            "BACKEND": "config.channel_layer.BundlingRedisChannelLayer",
             "CONFIG": {
                 "hosts": [channel_layer_host(redis_db_url(REDIS_URL, 0))],
                 "capacity": CHANNEL_LAYER_CAPACITY,
