@@ -823,8 +823,20 @@ def report_create(
 # --- Presence ------------------------------------------------------------------------------------
 
 
+# The moment goes to the shared cache on every call (what presence_of reads first); the
+# database row, which outlives the cache, at most once per PRESENCE_PERSIST_SECONDS per person.
+# Before, every socket's connect and disconnect was a database write.
+PRESENCE_PERSIST_SECONDS = 300
+PRESENCE_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def presence_cache_key(user_id: int) -> str:
+    return f"presence:last_seen:{user_id}"
+
+
 def presence_seen(*, user) -> None:
     """Called by the socket on connect, heartbeat and disconnect."""
-    MessagingPreferences.objects.update_or_create(
-        user=user, defaults={"last_seen_at": timezone.now()}
-    )
+    now = timezone.now()
+    cache.set(presence_cache_key(user.pk), now, timeout=PRESENCE_CACHE_SECONDS)
+    if cache.add(f"presence:persisted:{user.pk}", 1, timeout=PRESENCE_PERSIST_SECONDS):
+        MessagingPreferences.objects.update_or_create(user=user, defaults={"last_seen_at": now})
