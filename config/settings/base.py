@@ -123,7 +123,8 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, reusing its redis-py client (config/cache.py).
+            "BACKEND": "config.cache.ReusingRedisCache",
             "LOCATION": redis_db_url(REDIS_URL, 1),
         }
     }
