@@ -21,4 +21,6 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
     && mkdir -p /app/media && chown -R tandem /app/media
 USER tandem
 EXPOSE 8000
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "config.asgi:application"]
+# uvicorn with uvloop: one worker process per core unless WEB_CONCURRENCY says otherwise
+# (each process has its own database pool and event loop; docs/live-delivery.md).
+CMD ["sh", "-c", "exec uvicorn config.asgi:application --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY:-$(nproc)} --loop uvloop --http httptools --ws websockets --lifespan off --no-access-log"]

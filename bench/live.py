@@ -6,7 +6,8 @@ the highest send rate whose p99 send→deliver is ≤ 100 ms with nothing missin
 80% of it, server CPU, memory per idle socket and the time to open 2,000 idle sockets. Rounds
 alternate A B A B and the medians are reported. BENCH_QUICK=1: one round, short levels.
 
-Tandem runs in production shape: config.settings.production, PostgreSQL (its own database,
+Tandem runs in production shape (uvicorn as in the Dockerfile, one worker on its one core):
+config.settings.production, PostgreSQL (its own database,
 recreated each run) and the Redis channel layer. The per-user send limit is raised for the
 run (MESSAGE_RATE_LIMIT), since one sender per room sends far faster than a person.
 """
@@ -116,12 +117,24 @@ def start(system, port):
             "0",
             PY,
             "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
+            "uvicorn",
             "config.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            # Production's command (Dockerfile) with one worker: the server has one core here.
+            "--workers",
+            "1",
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--ws",
+            "websockets",
+            "--lifespan",
+            "off",
+            "--no-access-log",
         ],
         cwd=ROOT,
         env=tandem_env(),

@@ -181,7 +181,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 }
             )
             return
-        payload = await database_sync_to_async(message_payload)(result.message)
+        payload = result.payload
+        if payload is None:  # a resend: the stored message, with its relations loaded
+            payload = await database_sync_to_async(message_payload)(result.message)
         await self.send_json(
             {"type": "message.ack", "client_id": frame["client_id"], "message": payload}
         )

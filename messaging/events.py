@@ -7,8 +7,10 @@ that text, so each socket forwards it without encoding it again.
 import asyncio
 import json
 import logging
+import os
+import weakref
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -44,29 +46,96 @@ def _send(group: str, event: dict) -> None:
 
 
 def send_all(pairs: list[tuple[str, dict]]) -> None:
-    """Send events to groups concurrently, in one hop to the event loop.
+    """Send events to groups, in one hop to the event loop.
 
     The database is the record and clients catch up by version: a channel layer that is down
     costs latency, never a message. Failures are logged, never raised.
+
+    Called from a thread that sync_to_async runs for a server's event loop (a consumer's
+    database_sync_to_async, an ASGI view), the events are handed to that loop's publisher and
+    this returns at once: the one database thread of the process (thread-sensitive) goes on
+    to the next send instead of waiting for Redis. The publisher sends in the order it was
+    given, whatever has queued up in one batch. Anywhere else (a management command, a Celery
+    task, a sync test) the send happens here and this returns when it is done.
     """
     if not pairs:
         return
-
-    async def send_concurrently():
-        layer = get_channel_layer()
-        results = await asyncio.gather(
-            *(layer.group_send(group, event) for group, event in pairs), return_exceptions=True
-        )
-        for (group, event), result in zip(pairs, results, strict=True):
-            if isinstance(result, BaseException):
-                logger.error(
-                    "could not publish %s to %s", event.get("frame"), group, exc_info=result
-                )
-
+    loop = _server_loop()
+    if loop is not None:
+        try:
+            loop.call_soon_threadsafe(_publisher(loop).put, pairs)
+            return
+        except RuntimeError:  # the loop closed under us: send from here instead
+            pass
     try:
-        async_to_sync(send_concurrently)()
+        async_to_sync(_send_batch)(pairs)
     except Exception:
         logger.exception("could not publish %d events", len(pairs))
+
+
+def _server_loop():
+    """The event loop this sync thread was started from by sync_to_async, if it still runs."""
+    try:
+        asyncio.get_running_loop()
+        return None  # called from async code: there is nobody to hand over to
+    except RuntimeError:
+        pass
+    if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is None or loop.is_closed() or not loop.is_running():
+        return None
+    return loop
+
+
+class _Publisher:
+    """One per event loop: sends what the database thread hands it, in order, batching what
+    arrived while the previous batch was on its way."""
+
+    def __init__(self, loop):
+        self.loop = loop
+        self.pending: list = []
+        self.task = None
+
+    def put(self, pairs) -> None:  # on the loop
+        self.pending.extend(pairs)
+        if self.task is None:
+            self.task = self.loop.create_task(self.run())
+
+    async def run(self) -> None:
+        try:
+            while self.pending:
+                batch, self.pending = self.pending, []
+                await _send_batch(batch)
+        finally:
+            self.task = None
+
+
+_publishers: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _publisher(loop) -> _Publisher:
+    publisher = _publishers.get(loop)
+    if publisher is None:
+        publisher = _publishers[loop] = _Publisher(loop)
+    return publisher
+
+
+async def _send_batch(pairs) -> None:
+    layer = get_channel_layer()
+    many = getattr(layer, "group_send_many", None)
+    if many is not None:  # config.channel_layer: one bundle per receiving process
+        try:
+            await many(pairs)
+        except Exception:
+            logger.exception("could not publish %d events", len(pairs))
+        return
+    results = await asyncio.gather(
+        *(layer.group_send(group, event) for group, event in pairs), return_exceptions=True
+    )
+    for (group, event), result in zip(pairs, results, strict=True):
+        if isinstance(result, BaseException):
+            logger.error("could not publish %s to %s", event.get("frame"), group, exc_info=result)
 
 
 def publish_on_commit(group: str, event: dict) -> None:

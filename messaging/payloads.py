@@ -22,9 +22,12 @@ def attachment_payload(attachment) -> dict:
     }
 
 
-def message_payload(message) -> dict:
-    """Expects `sender` selected and `attachments` prefetched (selectors.with_payload_relations)."""
+def message_payload(message, *, attachments=None) -> dict:
+    """Expects `sender` selected and `attachments` prefetched (selectors.with_payload_relations),
+    or the attachments passed in (a send that has just locked them)."""
     deleted = message.deleted_at is not None
+    if attachments is None and not deleted:
+        attachments = message.attachments.all()
     return {
         "id": message.id,
         "conversation": message.conversation_id,
@@ -39,7 +42,5 @@ def message_payload(message) -> dict:
         else None,
         "deleted": deleted,
         "client_id": str(message.client_id) if message.client_id else None,
-        "attachments": []
-        if deleted
-        else [attachment_payload(a) for a in message.attachments.all()],
+        "attachments": [] if deleted else [attachment_payload(a) for a in attachments],
     }

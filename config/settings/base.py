@@ -110,7 +110,9 @@ CHANNEL_LAYER_GROUP_EXPIRY = env.int("CHANNEL_LAYER_GROUP_EXPIRY", default=86400
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels-redis, sending the events of a chat message to each process as one
+            # bundle (config/channel_layer.py; docs/live-delivery.md).
+            "BACKEND": "config.channel_layer.BundlingRedisChannelLayer",
             "CONFIG": {
                 "hosts": [channel_layer_host(redis_db_url(REDIS_URL, 0))],
                 "capacity": CHANNEL_LAYER_CAPACITY,
@@ -121,7 +123,8 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, reusing its redis-py client (config/cache.py).
+            "BACKEND": "config.cache.ReusingRedisCache",
             "LOCATION": redis_db_url(REDIS_URL, 1),
         }
     }

@@ -95,10 +95,16 @@ async def test_a_dropped_socket_catches_up_on_all_100_in_order(alice, bob, setti
     assert len({m["id"] for m in missed}) == 100
 
 
-async def test_redis_restarted_mid_stream_loses_nothing(alice, bob, settings, private_redis):
+@pytest.mark.parametrize(
+    "backend",
+    ["config.channel_layer.BundlingRedisChannelLayer", "channels_redis.core.RedisChannelLayer"],
+)
+async def test_redis_restarted_mid_stream_loses_nothing(
+    alice, bob, settings, private_redis, backend
+):
     settings.CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": backend,
             "CONFIG": {"hosts": [channel_layer_host(private_redis.url + "/0")]},
         }
     }

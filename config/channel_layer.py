@@ -1,0 +1,140 @@
+"""channels-redis, with the events of many group sends carried to each process in one bundle.
+
+Stock `RedisChannelLayer.group_send` costs four Redis round trips per group (expire old
+members, list them, expire old messages, the Lua script that queues), and each receiving
+process pops what was queued one message at a time (four more round trips each). One chat
+message is 1 + N events (the message to its conversation, an unread count to each member's
+own group), so a send cost about 4 × (1 + N) round trips to publish and as many to receive.
+
+`group_send_many(pairs)` publishes any number of (group, event) pairs in two round trips per
+Redis connection: one pipeline lists every group's members, one queues a single bundle per
+receiving process, carrying each event with the channels it is for. A receiving process pops
+the bundle once and hands each event to its channels' buffers, in order. Capacity, expiry,
+group expiry and the retrying connections (config/redis.py) work as before; a process whose
+queue is full drops whole bundles, and its sockets catch up by version (ARCHITECTURE.md).
+"""
+
+import asyncio
+import logging
+import time
+
+from channels_redis.core import RedisChannelLayer
+
+logger = logging.getLogger(__name__)
+
+BUNDLE = "__tandem_bundle__"
+
+# Queue one message per key unless the key is over capacity (the stock group_send script).
+QUEUE_LUA = """
+local over_capacity = 0
+local current_time = ARGV[#ARGV - 1]
+local expiry = ARGV[#ARGV]
+for i=1,#KEYS do
+    if redis.call('ZCOUNT', KEYS[i], '-inf', '+inf') < tonumber(ARGV[i + #KEYS]) then
+        redis.call('ZADD', KEYS[i], current_time, ARGV[i])
+        redis.call('EXPIRE', KEYS[i], expiry)
+    else
+        over_capacity = over_capacity + 1
+    end
+end
+return over_capacity
+"""
+
+
+class BundlingRedisChannelLayer(RedisChannelLayer):
+    async def group_send(self, group, message):
+        await self.group_send_many([(group, message)])
+
+    async def group_send_many(self, pairs):
+        """Send each (group, message) pair; events for one process travel as one bundle."""
+        groups = list(dict.fromkeys(group for group, _ in pairs))
+        for group in groups:
+            assert self.require_valid_group_name(group), "Group name not valid"
+        members = await self._group_members(groups)
+
+        # channel key -> ordered [(channels, message)]; plain (non-process) channels apart.
+        bundles: dict[str, list] = {}
+        capacities: dict[str, int] = {}
+        plain: dict[str, list] = {}
+        for group, message in pairs:
+            per_key: dict[str, list] = {}
+            for channel in members[group]:
+                if "!" in channel:
+                    key = self.prefix + self.non_local_name(channel)
+                    per_key.setdefault(key, []).append(channel)
+                    capacities.setdefault(key, self.get_capacity(channel))
+                else:
+                    key = self.prefix + channel
+                    plain.setdefault(key, []).append({**message, "__asgi_channel__": [channel]})
+                    capacities.setdefault(key, self.get_capacity(channel))
+            for key, channels in per_key.items():
+                bundles.setdefault(key, []).append([channels, message])
+
+        queued: dict[int, list[tuple[bytes | str, bytes]]] = {}
+        for key, entries in bundles.items():
+            index = self.consistent_hash(key[len(self.prefix) :])
+            queued.setdefault(index, []).append((key, self.serialize({BUNDLE: entries})))
+        for key, messages in plain.items():
+            index = self.consistent_hash(key[len(self.prefix) :])
+            for message in messages:
+                queued.setdefault(index, []).append((key, self.serialize(message)))
+        if queued:
+            await asyncio.gather(
+                *(self._queue(index, items, capacities) for index, items in queued.items())
+            )
+
+    async def _group_members(self, groups):
+        """Every group's live members, in one pipeline per connection."""
+        by_index: dict[int, list] = {}
+        for group in groups:
+            by_index.setdefault(self.consistent_hash(group), []).append(group)
+
+        async def on(index, names):
+            pipe = self.connection(index).pipeline(transaction=False)
+            oldest = int(time.time()) - self.group_expiry
+            for group in names:
+                key = self._group_key(group)
+                pipe.zremrangebyscore(key, min=0, max=oldest)
+                pipe.zrange(key, 0, -1)
+            results = await pipe.execute()
+            return {
+                group: [member.decode("utf8") for member in results[2 * n + 1]]
+                for n, group in enumerate(names)
+            }
+
+        members = {}
+        for found in await asyncio.gather(*(on(i, names) for i, names in by_index.items())):
+            members.update(found)
+        return members
+
+    async def _queue(self, index, items, capacities):
+        """Expire old messages and queue the new ones, in one pipeline (one round trip)."""
+        pipe = self.connection(index).pipeline(transaction=False)
+        oldest = int(time.time()) - int(self.expiry)
+        keys = list(dict.fromkeys(key for key, _ in items))
+        for key in keys:
+            pipe.zremrangebyscore(key, min=0, max=oldest)
+        # A key may take several messages (plain channels); one script call per message keeps
+        # the script's one-message-per-key shape.
+        for key, payload in items:
+            pipe.eval(QUEUE_LUA, 1, key, payload, capacities[key], time.time(), self.expiry)
+        results = await pipe.execute()
+        over = sum(results[len(keys) :])
+        if over:
+            logger.info("%s of %s queued events were over capacity and dropped", over, len(items))
+
+    async def receive_single(self, channel):
+        """Unpack a bundle into its channels' buffers; receive() files the last entry itself.
+
+        Nothing awaits between popping the bundle and filing it (as in the stock method), so
+        events reach each channel in the order they were published.
+        """
+        message_channel, message = await super().receive_single(channel)
+        entries = message.get(BUNDLE) if isinstance(message, dict) else None
+        if entries is None:
+            return message_channel, message
+        for channels, event in entries[:-1]:
+            for name in channels:
+                self.receive_buffer[name].put_nowait(event)
+        channels, event = entries[-1]
+        return channels, event
