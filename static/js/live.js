@@ -14,7 +14,10 @@ class LiveSocket extends EventTarget {
     this.socket = null;
     this.attempt = 0;
     this.stopped = false;
-    this.cursors = new Map(); // conversation id -> highest version seen
+    // conversation id -> the version up to which every change has been seen: versions come
+    // one by one, so a jump means one went missing (docs/websocket-protocol.md, "Gaps").
+    this.cursors = new Map();
+    this.catchingUp = new Set(); // conversations with a catch-up subscribe in flight
     this.pending = new Map(); // client_id -> message.send frame awaiting its ack
     this.connected = false;
     this.connect();
@@ -44,6 +47,7 @@ class LiveSocket extends EventTarget {
       if (socket !== this.socket) return;
       clearInterval(this.heartbeat);
       this.connected = false;
+      this.catchingUp.clear(); // the reconnect re-subscribes everything from its cursor
       if (event.code === 4401) {
         this.stopped = true;
         this.emit("status", { connected: false, signedOut: true });
@@ -81,8 +85,15 @@ class LiveSocket extends EventTarget {
   }
 
   seen(conversation, version) {
-    if (this.cursors.has(conversation) && version > this.cursors.get(conversation)) {
+    if (!this.cursors.has(conversation)) return;
+    const cursor = this.cursors.get(conversation);
+    if (version === cursor + 1) {
       this.cursors.set(conversation, version);
+    } else if (version > cursor + 1 && !this.catchingUp.has(conversation)) {
+      // A change in between never arrived (a full channel dropped it, or two server
+      // processes delivered out of order): fetch everything after the last one seen in full.
+      this.catchingUp.add(conversation);
+      this.raw({ type: "subscribe", conversation, after: cursor });
     }
   }
 
@@ -101,6 +112,7 @@ class LiveSocket extends EventTarget {
           this.cursors.set(frame.conversation, highest);
           this.raw({ type: "subscribe", conversation: frame.conversation, after: highest });
         } else {
+          this.catchingUp.delete(frame.conversation);
           this.cursors.set(frame.conversation, Math.max(this.cursors.get(frame.conversation) || 0, frame.version));
           this.emit("subscribed", frame);
         }

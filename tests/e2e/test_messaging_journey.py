@@ -147,3 +147,34 @@ def test_an_attachment_uploads_with_progress_and_downloads(browser, live_url, pe
         link.click()
     assert download.value.suggested_filename == "brief.txt"
     assert Path(download.value.path()).read_text() == "The brief, in plain text.\n"
+
+
+def test_a_change_whose_live_event_never_arrived_is_fetched_at_the_next_one(
+    browser, live_url, people
+):
+    """Versions come one by one: when the page sees a jump, it asks for what it missed."""
+    from django.db import transaction
+
+    from messaging import services
+    from messaging.models import Conversation
+
+    morgan, sam = people
+    conversation = services.conversation_open_direct(user=morgan, other=sam)
+    morgan_page = log_in(browser, live_url, morgan)
+    sam_page = log_in(browser, live_url, sam)
+    for page in (morgan_page, sam_page):
+        page.goto(f"{live_url}/messages/{conversation.pk}/")
+    send(morgan_page, "First line, delivered live")
+    expect(in_thread(sam_page)).to_contain_text("First line, delivered live")
+
+    # A message stored without its live event (as if a full channel had dropped it).
+    with transaction.atomic():
+        locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        services._append(locked, sender=morgan, body="This event was lost on the way")
+    expect(in_thread(sam_page)).not_to_contain_text("lost on the way")
+
+    send(morgan_page, "Third line")
+    expect(in_thread(sam_page)).to_contain_text("Third line")
+    expect(in_thread(sam_page)).to_contain_text("This event was lost on the way")
+    lines = in_thread(sam_page).inner_text()
+    assert lines.index("First line") < lines.index("lost on the way") < lines.index("Third line")
