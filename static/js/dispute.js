@@ -9,6 +9,7 @@
 // system line means the dispute changed: the page reloads when nothing is being typed.
 import { getLive } from "./live.js";
 import { reloadOrNotice } from "./reload-notice.js";
+import { postFile, progressRows, settleRow } from "./uploads.js";
 
 const csrfToken = () => document.querySelector("[name=csrfmiddlewaretoken]")?.value || "";
 
@@ -16,40 +17,6 @@ function sizeText(bytes) {
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${bytes} bytes`;
-}
-
-// One file to one evidence endpoint, reporting progress on `bar`; resolves {ok, error}.
-function upload(url, file, caption, bar) {
-  return new Promise((resolve) => {
-    const data = new FormData();
-    data.append("csrfmiddlewaretoken", csrfToken());
-    data.append("caption", caption);
-    data.append("files", file);
-    const request = new XMLHttpRequest();
-    request.open("POST", url);
-    request.setRequestHeader("X-Requested-With", "fetch");
-    // In a header too: a body cut short by the size cap loses the form's token.
-    request.setRequestHeader("X-CSRFToken", csrfToken());
-    request.upload.addEventListener("progress", (event) => {
-      if (event.lengthComputable) bar.value = event.loaded / event.total;
-    });
-    request.addEventListener("load", () => {
-      let body = {};
-      try {
-        body = JSON.parse(request.responseText);
-      } catch {
-        body = { error: request.status === 413 ? "This file is too large." : "The upload failed." };
-      }
-      if (request.status < 300) {
-        bar.value = 1;
-        resolve({ ok: true });
-      } else {
-        resolve({ ok: false, error: body.error || "The upload failed." });
-      }
-    });
-    request.addEventListener("error", () => resolve({ ok: false, error: "The connection dropped; try again." }));
-    request.send(data);
-  });
 }
 
 function tooLarge(file, form) {
@@ -125,7 +92,7 @@ if (openForm) {
       bar.value = 0;
       bar.setAttribute("aria-label", `Uploading ${file.name}`);
       line.textContent = "Uploading…";
-      const result = await upload(opened.evidence_url, file, caption, bar);
+      const result = await postFile(opened.evidence_url, { caption }, file, bar);
       row.classList.toggle("evidence-row--done", result.ok);
       row.classList.toggle("evidence-row--error", !result.ok);
       line.textContent = result.ok ? "Added" : result.error;
@@ -228,30 +195,12 @@ if (page) {
       return;
     }
     uploading = true;
-    list.replaceChildren();
-    const jobs = files.map((file) => {
-      const row = document.createElement("li");
-      row.className = "upload-list__item";
-      const name = document.createElement("span");
-      name.className = "upload-list__name";
-      name.textContent = file.name;
-      const bar = document.createElement("progress");
-      bar.className = "progress";
-      bar.max = 1;
-      bar.value = 0;
-      bar.setAttribute("aria-label", `Uploading ${file.name}`);
-      const line = document.createElement("span");
-      line.className = "upload-list__status";
-      row.append(name, bar, line);
-      list.append(row);
-      return { file, row, bar, line };
-    });
+    const jobs = progressRows(list, files);
     let allDone = true;
     for (const { file, row, bar, line } of jobs) {
       const problem = tooLarge(file, evidenceForm);
-      const result = problem ? { ok: false, error: problem } : await upload(evidenceForm.action, file, caption.value, bar);
-      row.classList.add(result.ok ? "upload-list__item--done" : "upload-list__item--error");
-      line.textContent = result.ok ? "Added" : result.error;
+      const result = problem ? { ok: false, error: problem } : await postFile(evidenceForm.action, { caption: caption.value }, file, bar);
+      settleRow(row, line, result, "Added");
       allDone = allDone && result.ok;
     }
     input.value = "";

@@ -6,6 +6,7 @@
 // refreshed once they leave it, so nothing typed is lost.
 import { getLive } from "./live.js";
 import { reloadOrNotice } from "./reload-notice.js";
+import { postFile, progressRows, settleRow } from "./uploads.js";
 
 const room = document.querySelector("[data-workroom]");
 const workroomId = Number(room.dataset.workroom);
@@ -178,47 +179,6 @@ room.addEventListener("click", (event) => {
 // --- Uploads with progress ---------------------------------------------------------------------
 const uploadForm = room.querySelector("[data-upload]");
 
-function uploadOne(file, description, row) {
-  return new Promise((resolve) => {
-    const data = new FormData();
-    data.append("csrfmiddlewaretoken", uploadForm.querySelector("[name=csrfmiddlewaretoken]").value);
-    data.append("description", description);
-    data.append("files", file);
-    const request = new XMLHttpRequest();
-    request.open("POST", uploadForm.action);
-    request.setRequestHeader("X-Requested-With", "fetch");
-    const bar = row.querySelector("progress");
-    const status = row.querySelector("[data-status]");
-    request.upload.addEventListener("progress", (event) => {
-      if (event.lengthComputable) bar.value = event.loaded / event.total;
-    });
-    request.addEventListener("load", () => {
-      let body = {};
-      try {
-        body = JSON.parse(request.responseText);
-      } catch {
-        body = { error: request.status === 413 ? "This file is too large." : "The upload failed." };
-      }
-      if (request.status < 300) {
-        bar.value = 1;
-        row.classList.add("upload-list__item--done");
-        status.textContent = "Shared";
-        resolve(true);
-      } else {
-        row.classList.add("upload-list__item--error");
-        status.textContent = body.error || "The upload failed.";
-        resolve(false);
-      }
-    });
-    request.addEventListener("error", () => {
-      row.classList.add("upload-list__item--error");
-      status.textContent = "The connection dropped; try again.";
-      resolve(false);
-    });
-    request.send(data);
-  });
-}
-
 uploadForm?.addEventListener("submit", async (event) => {
   event.preventDefault();
   const input = uploadForm.querySelector("input[type=file]");
@@ -229,29 +189,13 @@ uploadForm?.addEventListener("submit", async (event) => {
     input.focus();
     return;
   }
-  list.replaceChildren();
-  const jobs = files.map((file) => {
-    const row = document.createElement("li");
-    row.className = "upload-list__item";
-    const name = document.createElement("span");
-    name.className = "upload-list__name";
-    name.textContent = file.name;
-    const bar = document.createElement("progress");
-    bar.className = "progress";
-    bar.max = 1;
-    bar.value = 0;
-    bar.setAttribute("aria-label", `Uploading ${file.name}`);
-    const status = document.createElement("span");
-    status.className = "upload-list__status";
-    status.dataset.status = "";
-    row.append(name, bar, status);
-    list.append(row);
-    return { file, row };
-  });
+  const jobs = progressRows(list, files);
   // One at a time, so versions of the same name land in order.
   let allDone = true;
-  for (const { file, row } of jobs) {
-    allDone = (await uploadOne(file, description, row)) && allDone;
+  for (const { file, row, bar, line } of jobs) {
+    const result = await postFile(uploadForm.action, { description }, file, bar);
+    settleRow(row, line, result, "Shared");
+    allDone = allDone && result.ok;
   }
   input.value = "";
   if (allDone) uploadForm.querySelector("[name=description]").value = "";
