@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
@@ -30,7 +30,7 @@ from django.views.decorators.http import require_POST
 from disputes import services
 from disputes.models import Dispute, DisputeEvent, Dossier, Evidence, InternalNote, Resolution
 from disputes.permissions import can_mediate
-from messaging.models import Attachment, Message, MessageRevision
+from messaging.selectors import conversation_record
 from profiles.models import User
 
 # --- Changelist helpers ------------------------------------------------------------------------
@@ -411,29 +411,10 @@ class DisputeAdmin(admin.ModelAdmin):
         ("Outcome", {"fields": ["ended_at", "outcome"]}),
         ("Record", {"fields": ["conversation_link", "created_at", "dossier_link"]}),
     ]
-    readonly_fields = [
-        "workroom_link",
-        "parties",
-        "reason",
-        "description",
-        "desired_outcome",
-        "money",
-        "deadline",
-        "status",
-        "mediator",
-        "stage_started_at",
-        "stage_due_at",
-        "time_left",
-        "other_party_answered_at",
-        "stage_expired_at",
-        "escalated_at",
-        "escalated_by",
-        "ended_at",
-        "outcome",
-        "conversation_link",
-        "created_at",
-        "dossier_link",
-        "dossier_info",
+    # Every field is read-only: mediation goes through the forms below, never a blind edit.
+    # (dossier_info stands in for dossier_link for staff who may not mediate.)
+    readonly_fields = [name for _, options in fieldsets for name in options["fields"]] + [
+        "dossier_info"
     ]
 
     # --- Who may do what (viewing here; mediating is decided by the services) ----------------
@@ -728,17 +709,7 @@ class DisputeAdmin(admin.ModelAdmin):
         mediator = can_mediate(user)
         assigned = dispute.mediator_id == user.pk
         in_mediation = dispute.status == Dispute.Status.MEDIATION
-        thread = (
-            Message.objects.filter(conversation_id=dispute.conversation_id)
-            .select_related("sender")
-            .prefetch_related(
-                Prefetch(
-                    "revisions", queryset=MessageRevision.objects.order_by("created_at", "pk")
-                ),
-                Prefetch("attachments", queryset=Attachment.objects.order_by("pk")),
-            )
-            .order_by("seq")
-        )
+        thread = with_times(conversation_record(conversation_id=dispute.conversation_id))
         words, overdue = time_left_words(dispute.stage_due_at) if dispute.is_active else ("", False)
         name = self.admin_site.name
         return {

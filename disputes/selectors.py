@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from disputes.models import Dispute, DisputeEvent, Evidence, Resolution
+from disputes.permissions import can_mediate
 from disputes.services import escalation_check, pending_resolution
 
 
@@ -46,8 +47,6 @@ def evidence_for(*, dispute: Dispute) -> list[Evidence]:
 def evidence_item_for(*, user, dispute_id, evidence_id) -> Evidence | None:
     """One piece of evidence, for its download: the parties and the mediator (through their
     disputes) and staff who may mediate."""
-    from disputes.permissions import can_mediate
-
     disputes = Dispute.objects.all() if can_mediate(user) else disputes_for(user=user)
     dispute = disputes.filter(pk=dispute_id).first()
     if dispute is None:

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from disputes.dossier import dossier_record
 from disputes.models import Dispute, DisputeEvent, Evidence, InternalNote, Resolution
 from disputes.permissions import MEDIATE_PERMISSION, NotAllowed, check_mediator
 from messaging import services as messaging
@@ -497,8 +498,6 @@ def proposal_answer(*, resolution: Resolution, by, accept: bool, note: str = "")
 @transaction.atomic
 def dispute_escalate(*, dispute: Dispute, by) -> Dispute:
     """A party asks for mediation; the correspondence so far is frozen into the dossier."""
-    from disputes.dossier import dossier_record  # the dossier reads this module's models
-
     dispute = _lock(dispute)
     _check_party(dispute, by)
     refusal = escalation_check(dispute, by)

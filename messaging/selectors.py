@@ -295,6 +295,8 @@ def conversation_record(*, conversation_id: int) -> list[dict]:
             "created_at": m.created_at.isoformat(),
             "edited_at": m.edited_at.isoformat() if m.edited_at else None,
             "deleted": m.deleted_at is not None,
+            "deleted_at": m.deleted_at.isoformat() if m.deleted_at else None,
+            "flagged": m.flagged,
             "body": m.body,
             "revisions": [
                 {"action": r.action, "body": r.body, "created_at": r.created_at.isoformat()}
