@@ -3,7 +3,6 @@ service. A mediator's every action leaves exactly one audit event; a staff membe
 mediator gets a clear refusal and nothing changes."""
 
 import re
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -17,7 +16,7 @@ from disputes import services
 from disputes.models import Dispute, DisputeEvent, Dossier, Evidence, InternalNote, Resolution
 from messaging import services as messaging
 from messaging.models import Message, MessageRevision
-from tests.disputes.conftest import png_upload
+from tests.disputes.conftest import png_upload, send
 from workrooms.services import workroom_open
 
 pytestmark = pytest.mark.django_db
@@ -35,16 +34,6 @@ def mediate_url(dispute, action):
 
 def texts(response):
     return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def send(conversation_id, sender, body):
-    return messaging.message_send(
-        conversation_id=conversation_id,
-        sender=sender,
-        body=body,
-        client_id=uuid.uuid4(),
-        rate_limited=False,
-    ).message
 
 
 @pytest.fixture

@@ -3,69 +3,26 @@ the result of the integrity check at the top, an export that downloads the same 
 mediators may see it."""
 
 import hashlib
-import uuid
-from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from disputes import services
 from disputes.models import Dossier
-from messaging import services as messaging
 from messaging.models import Message
-from tests.disputes.conftest import png_upload
-from workrooms.services import deadline_set, deadline_submit, file_share
+from tests.disputes.conftest import png_upload, send
 
 pytestmark = pytest.mark.django_db
 
 VERIFIED = "Verified: the snapshot matches its hash and the live records"
 
 
-def send(conversation_id, sender, body):
-    return messaging.message_send(
-        conversation_id=conversation_id,
-        sender=sender,
-        body=body,
-        client_id=uuid.uuid4(),
-        rate_limited=False,
-    ).message
-
-
 @pytest.fixture
-def record(room, dispute, client_user, freelancer_user):
+def record(correspondence, dispute, client_user, freelancer_user):
     """Correspondence with an edit and a delete, a file in two versions, a submitted deadline,
     image evidence; then the client escalates, which freezes the dossier."""
-    edited = send(room.conversation_id, freelancer_user, "The build is ready for review")
-    messaging.message_edit(
-        message_id=edited.pk, by=freelancer_user, body="The build is ready for review (v2)"
-    )
-    deleted = send(room.conversation_id, client_user, "I will pay on Friday, promise")
-    messaging.message_delete(message_id=deleted.pk, by=client_user)
     send(dispute.conversation_id, client_user, "See https://example.com/invoice for details")
-    file_share(
-        workroom=room,
-        by=freelancer_user,
-        uploaded_file=SimpleUploadedFile("build.txt", b"build one\n", content_type="text/plain"),
-    )
-    version = file_share(
-        workroom=room,
-        by=freelancer_user,
-        uploaded_file=SimpleUploadedFile("build.txt", b"build two\n", content_type="text/plain"),
-    )
-    deadline = deadline_set(
-        workroom=room,
-        by=client_user,
-        title="Beta build",
-        due_at=timezone.now() + timedelta(days=2),
-        amount="400",
-        currency="USD",
-    )
-    deadline_submit(
-        workroom=room, deadline=deadline, by=freelancer_user, note="Here it is", versions=[version]
-    )
     evidence = services.evidence_add(
         dispute=dispute, by=freelancer_user, uploaded_file=png_upload(), caption="Approval"
     )
@@ -73,8 +30,8 @@ def record(room, dispute, client_user, freelancer_user):
     return {
         "dispute": dispute,
         "dossier": Dossier.objects.get(dispute=dispute),
-        "edited": edited,
-        "deleted": deleted,
+        "edited": correspondence["edited"],
+        "deleted": correspondence["deleted"],
         "evidence": evidence,
     }
 
