@@ -23,7 +23,6 @@ from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from disputes import selectors, services
@@ -40,7 +39,7 @@ from disputes.forms import (
 from disputes.models import Dispute, Evidence, Resolution
 from disputes.templatetags.disputes import time_left
 from messaging.selectors import thread_context
-from messaging.uploads import install_capped_handler
+from messaging.uploads import capped_upload
 from workrooms.selectors import workroom_for
 
 
@@ -170,18 +169,10 @@ def _evidence_uploads(request) -> list[tuple[object, str]]:
     return found
 
 
-@csrf_exempt
 @login_required
 @require_http_methods(["GET", "POST"])
-def dispute_new(request, workroom_id):
-    # Evidence may come in the same POST: the size cap goes in before anything (CSRF included)
-    # reads the body, as in workrooms.views.file_upload.
-    handler = install_capped_handler(request) if request.method == "POST" else None
-    return _dispute_new(request, workroom_id, handler)
-
-
-@csrf_protect
-def _dispute_new(request, workroom_id, handler):
+@capped_upload  # evidence may come in the same POST
+def dispute_new(request, workroom_id, handler):
     workroom = workroom_for(user=request.user, workroom_id=workroom_id)
     if workroom is None:
         raise Http404("No such workroom.")
@@ -408,18 +399,10 @@ def evidence_gallery(request, dispute_id):
     )
 
 
-@csrf_exempt
 @login_required
 @require_POST
-def evidence_upload(request, dispute_id):
-    # The size cap must be installed before anything reads the body, CSRF included: hence
-    # csrf_exempt outside and csrf_protect inside (as workrooms.views.file_upload).
-    handler = install_capped_handler(request)
-    return _evidence_upload(request, dispute_id, handler)
-
-
-@csrf_protect
-def _evidence_upload(request, dispute_id, handler):
+@capped_upload
+def evidence_upload(request, dispute_id, handler):
     dispute = _dispute_or_404(request.user, dispute_id)
     try:
         uploads = request.FILES.getlist("files")

@@ -1,7 +1,10 @@
 """Size caps enforced while an upload streams, not after it has filled the disk."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandler
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 
 class CappedUploadHandler(TemporaryFileUploadHandler):
@@ -38,3 +41,18 @@ def install_capped_handler(request, max_size: int | None = None) -> CappedUpload
     handler = CappedUploadHandler(request, max_size=max_size)
     request.upload_handlers = [handler]
     return handler
+
+
+def capped_upload(view):
+    """For a view that takes uploads: the size cap must be in place before anything reads the
+    body, CSRF included (Django's upload-handler documentation), so the view is csrf_exempt
+    outside and csrf_protect inside, and is called with `handler=` to ask `too_large`."""
+    protected = csrf_protect(view)
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        handler = install_capped_handler(request)
+        return protected(request, *args, handler=handler, **kwargs)
+
+    return wrapper

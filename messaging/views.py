@@ -8,14 +8,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from messaging import notifications, selectors, services
 from messaging.forms import PreferencesForm, ReportForm
 from messaging.models import Attachment, Block, Message
 from messaging.payloads import attachment_payload, message_payload
-from messaging.uploads import install_capped_handler
+from messaging.uploads import capped_upload
 
 
 def _conversation_or_404(user, conversation_id):
@@ -105,18 +104,10 @@ def open_direct(request, handle):
     return redirect("messaging:thread", conversation_id=conversation.pk)
 
 
-@csrf_exempt
 @login_required
 @require_POST
-def attachment_upload(request, conversation_id):
-    # The size cap must be installed before anything reads the body, CSRF included: hence
-    # csrf_exempt outside and csrf_protect inside (Django's upload-handler documentation).
-    handler = install_capped_handler(request)
-    return _attachment_upload(request, conversation_id, handler)
-
-
-@csrf_protect
-def _attachment_upload(request, conversation_id, handler):
+@capped_upload
+def attachment_upload(request, conversation_id, handler):
     try:
         uploaded = request.FILES.get("file")
     except RequestDataTooBig:

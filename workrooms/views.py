@@ -16,12 +16,11 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 from icalendar import Calendar, Event, vText
 
 from messaging.selectors import thread_context
-from messaging.uploads import install_capped_handler
+from messaging.uploads import capped_upload
 from workrooms import selectors, services
 from workrooms.forms import (
     CallForm,
@@ -231,18 +230,10 @@ def set_status(request, workroom_id):
 # --- Files ---------------------------------------------------------------------------------------
 
 
-@csrf_exempt
 @login_required
 @require_POST
-def file_upload(request, workroom_id):
-    # The size cap must be installed before anything reads the body, CSRF included: hence
-    # csrf_exempt outside and csrf_protect inside (as messaging.views.attachment_upload).
-    handler = install_capped_handler(request)
-    return _file_upload(request, workroom_id, handler)
-
-
-@csrf_protect
-def _file_upload(request, workroom_id, handler):
+@capped_upload
+def file_upload(request, workroom_id, handler):
     workroom = _room_or_404(request.user, workroom_id)
     try:
         uploads = request.FILES.getlist("files")
