@@ -78,6 +78,9 @@ class Participant(models.Model):
     last_read_message = models.ForeignKey(
         "Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Messages from others, not deleted, after last_read_seq: kept by the services that change
+    # any of those (send, read, delete, join) so a send does not count every member's backlog.
+    unread_count = models.IntegerField(default=0)
     muted = models.BooleanField(default=False)
     archived = models.BooleanField(default=False)
     joined_at = models.DateTimeField(auto_now_add=True)

@@ -81,17 +81,14 @@ class Member:
 
 def members_for_send(*, conversation_id: int) -> list[Member]:
     """Every member of a conversation with what a send needs, in one query: their unread
-    count (for conversation.updated; as selectors.unread_subquery counts it), their digest
+    count (for conversation.updated; Participant.unread_count, kept by the services), their digest
     settings and their digest's state. Hand-written SQL for the same reason as
     services._locked_membership: the ORM's subquery and joins cost more CPU than the query."""
-    participants, messages = Participant._meta.db_table, Message._meta.db_table
+    participants = Participant._meta.db_table
     preferences, digests = MessagingPreferences._meta.db_table, DigestState._meta.db_table
     sql = f"""
         SELECT p.id, p.user_id, p.muted,
-          (SELECT COUNT(*) FROM {messages} x
-            WHERE x.conversation_id = p.conversation_id AND x.seq > p.last_read_seq
-              AND x.kind = %s AND x.deleted_at IS NULL
-              AND (x.sender_id IS NULL OR x.sender_id <> p.user_id)) AS unread,
+          p.unread_count,
           f.email_digests, f.email_delay_minutes, d.id, d.due_at IS NOT NULL
         FROM {participants} p
         LEFT JOIN {preferences} f ON f.user_id = p.user_id
@@ -100,7 +97,7 @@ def members_for_send(*, conversation_id: int) -> list[Member]:
         ORDER BY p.id
     """  # noqa: S608 - table names from model meta, every value a parameter
     with connection.cursor() as cursor:
-        cursor.execute(sql, [Message.Kind.USER.value, conversation_id])
+        cursor.execute(sql, [conversation_id])
         rows = cursor.fetchall()
     return [
         Member(

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +37,8 @@ def conversation_for(*, user, conversation_id) -> Conversation | None:
 def unread_subquery(
     user_ref="user_id", seq_ref="last_read_seq", conversation_ref="conversation_id"
 ):
-    """Messages from others, not deleted, after the participant's read position."""
+    """Messages from others, not deleted, after the participant's read position: what
+    Participant.unread_count stores (services recount with it where a count is not +1/-1)."""
     return Coalesce(
         Subquery(
             Message.objects.filter(
@@ -59,10 +60,8 @@ def unread_subquery(
 
 def unread_counts(*, conversation_id: int) -> dict[int, int]:
     """Unread messages per participant of one conversation, in one query."""
-    rows = (
-        Participant.objects.filter(conversation_id=conversation_id)
-        .annotate(unread=unread_subquery())
-        .values_list("user_id", "unread")
+    rows = Participant.objects.filter(conversation_id=conversation_id).values_list(
+        "user_id", "unread_count"
     )
     return dict(rows)
 
@@ -110,7 +109,7 @@ def inbox_for(*, user, archived=False) -> QuerySet:
             "conversation__user_low__profile",
             "conversation__user_high__profile",
         )
-        .annotate(unread=unread_subquery())
+        .annotate(unread=F("unread_count"))
         .order_by(Coalesce("conversation__last_message_at", "conversation__created_at").desc())
     )
 
@@ -228,11 +227,8 @@ def thread_context(*, conversation: Conversation, user) -> dict:
 
 
 def unread_by_conversation(*, user) -> dict[int, int]:
-    rows = (
-        Participant.objects.filter(user=user, archived=False)
-        .annotate(unread=unread_subquery())
-        .filter(unread__gt=0)
-        .values_list("conversation_id", "unread")
+    rows = Participant.objects.filter(user=user, archived=False, unread_count__gt=0).values_list(
+        "conversation_id", "unread_count"
     )
     return dict(rows)
 
