@@ -41,6 +41,18 @@ return over_capacity
 """
 
 
+# Drop each group's members older than the group expiry and list the rest (ARGV[1]: the oldest
+# join time still alive), for any number of groups.
+MEMBERS_LUA = """
+local found = {}
+for i=1,#KEYS do
+    redis.call('ZREMRANGEBYSCORE', KEYS[i], 0, ARGV[1])
+    found[i] = redis.call('ZRANGE', KEYS[i], 0, -1)
+end
+return found
+"""
+
+
 class BundlingRedisChannelLayer(RedisChannelLayer):
     async def group_send(self, group, message):
         await self.group_send_many([(group, message)])
@@ -84,21 +96,19 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
             )
 
     async def _group_members(self, groups):
-        """Every group's live members, in one pipeline per connection."""
+        """Every group's live members: one script call per connection, which expires stale
+        members and lists the rest (a pipeline of two commands per group cost more CPU here,
+        in redis-py's packing and parsing, than Redis took to run it)."""
         by_index: dict[int, list] = {}
         for group in groups:
             by_index.setdefault(self.consistent_hash(group), []).append(group)
+        oldest = int(time.time()) - self.group_expiry
 
         async def on(index, names):
-            pipe = self.connection(index).pipeline(transaction=False)
-            oldest = int(time.time()) - self.group_expiry
-            for group in names:
-                key = self._group_key(group)
-                pipe.zremrangebyscore(key, min=0, max=oldest)
-                pipe.zrange(key, 0, -1)
-            results = await pipe.execute()
+            script = self.connection(index).register_script(MEMBERS_LUA)
+            results = await script(keys=[self._group_key(g) for g in names], args=[oldest])
             return {
-                group: [member.decode("utf8") for member in results[2 * n + 1]]
+                group: [member.decode("utf8") for member in results[n]]
                 for n, group in enumerate(names)
             }
 
@@ -138,3 +148,78 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
                 self.receive_buffer[name].put_nowait(event)
         channels, event = entries[-1]
         return channels, event
+
+    # --- receiving: one reader per process, not a lock dance per message per socket ----------
+
+    async def receive(self, channel):
+        """The next event for one of this process's channels.
+
+        Stock channels-redis makes every waiting consumer race for a receive lock on every
+        message (two tasks created, awaited and cancelled per consumer per message: the largest
+        cost of delivering a frame in a 10-member room). Here one reader task per process pops
+        bundles and files them into the channels' buffers, in order, and a consumer only waits
+        on its own buffer. The buffers are the stock bounded queues (beyond `capacity` the
+        oldest event is dropped, and the socket catches up by version). If Redis fails, every
+        waiting consumer gets the error, as the lock holder did before: the server closes the
+        socket and the page reconnects and catches up.
+        """
+        if "!" not in channel:
+            return await super().receive(channel)
+        assert self.require_valid_channel_name(channel), "Channel name invalid"
+        real_channel = self.non_local_name(channel)
+        assert real_channel.endswith(self.client_prefix + "!"), "Wrong client prefix"
+        self._receivers().add(channel)
+        self._ensure_reader(real_channel)
+        try:
+            event = await self.receive_buffer[channel].get()
+        except asyncio.CancelledError:
+            # The consumer is done (its receive is only cancelled when it ends).
+            self._receivers().discard(channel)
+            self.receive_buffer.pop(channel, None)
+            raise
+        if isinstance(event, _ReaderFailed):
+            self._receivers().discard(channel)
+            self.receive_buffer.pop(channel, None)
+            raise event.error
+        if self.receive_buffer[channel].empty():
+            del self.receive_buffer[channel]
+        return event
+
+    def _receivers(self) -> set:
+        receivers = getattr(self, "_receiving", None)
+        if receivers is None:
+            receivers = self._receiving = set()
+        return receivers
+
+    def _ensure_reader(self, real_channel) -> None:
+        loop = asyncio.get_running_loop()
+        reader = getattr(self, "_reader", None)
+        if reader is not None and not reader.done() and getattr(self, "_reader_loop", None) is loop:
+            return
+        self._reader_loop = loop
+        self._reader = loop.create_task(self._read(real_channel))
+
+    async def _read(self, real_channel) -> None:
+        """Pop and file events while any consumer of this process is receiving."""
+        try:
+            while self._receivers():
+                channels, event = await self.receive_single(real_channel)
+                for name in channels if isinstance(channels, list) else [channels]:
+                    self.receive_buffer[name].put_nowait(event)
+        except Exception as error:  # Redis went away: wake every consumer with the error
+            logger.warning("channel layer receive failed: %r", error)
+            for name in list(self._receivers()):
+                self.receive_buffer[name].put_nowait(_ReaderFailed(error))
+
+    async def flush(self):
+        reader = getattr(self, "_reader", None)
+        if reader is not None and not reader.done():
+            reader.cancel()
+        self._reader = None
+        self._receivers().clear()
+        await super().flush()
+
+
+class _ReaderFailed:
+    def __init__(self, error):
+        self.error = error

@@ -275,8 +275,9 @@ def _locked_membership(sender, conversation_id: int, client_id) -> Conversation 
     client_id = Message._meta.get_field("client_id").get_db_prep_value(client_id, connection)
     direct = Conversation.Kind.DIRECT.value
     # Nobody can block themselves, so "sender blocked low or high" means the other person.
+    columns = ", ".join(f"c.{f.column}" for f in Conversation._meta.concrete_fields)
     sql = f"""
-        SELECT c.*,
+        SELECT {columns},
           (SELECT s.id FROM {messages} s
             WHERE s.sender_id = %s AND s.client_id = %s LIMIT 1) AS stored_id,
           CASE WHEN c.kind = %s THEN EXISTS (
@@ -292,7 +293,42 @@ def _locked_membership(sender, conversation_id: int, client_id) -> Conversation 
     """  # noqa: S608 - table names from model meta, every value a parameter
     params = [sender.pk, client_id, direct, sender.pk, sender.pk, direct, sender.pk]
     params += [conversation_id, sender.pk]
-    return next(iter(Conversation.objects.raw(sql, params)), None)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    # Built by hand rather than through .raw(), whose column mapping cost more than the query;
+    # the backend's converters still apply (SQLite's datetimes, for one).
+    fields = Conversation._meta.concrete_fields
+    values = list(row[: len(fields)])
+    for index, column, converters in _conversation_converters():
+        for converter in converters:
+            values[index] = converter(values[index], column, connection)
+    conversation = Conversation.from_db(connection.alias, [f.attname for f in fields], values)
+    stored_id, blocked, replied_before = row[len(fields) :]
+    conversation.stored_id = stored_id
+    conversation.blocked, conversation.replied_before = bool(blocked), bool(replied_before)
+    return conversation
+
+
+_converters_by_vendor: dict[str, list] = {}
+
+
+def _conversation_converters() -> list:
+    """(index, column, converters) for Conversation's columns, as the ORM applies them."""
+    found = _converters_by_vendor.get(connection.vendor)
+    if found is None:
+        found = []
+        for index, field in enumerate(Conversation._meta.concrete_fields):
+            column = field.get_col(Conversation._meta.db_table)
+            converters = connection.ops.get_db_converters(column) + field.get_db_converters(
+                connection
+            )
+            if converters:
+                found.append((index, column, converters))
+        _converters_by_vendor[connection.vendor] = found
+    return found
 
 
 def message_send(
