@@ -94,7 +94,8 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
             "min_size": env.int("DATABASE_POOL_MIN", default=2),
             "max_size": env.int("DATABASE_POOL_MAX", default=20),
             "timeout": 10,
-        }
+        },
+        "server_side_binding": True,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
