@@ -4,9 +4,11 @@ The consumer is a thin translator: it parses frames, calls services and turns th
 and errors into frames. A bad frame gets an error frame; it never closes a good socket.
 """
 
+import asyncio
 import json
 import logging
 import time
+import weakref
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -19,6 +21,23 @@ from messaging.payloads import message_payload
 logger = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
+
+# Sends run in a pool of threads (each with its own pooled database connection), so one
+# send's commit and round trips overlap another's work instead of queuing in the process's one
+# database thread. Sends to one conversation still run one at a time, in arrival order, so
+# their events leave this process in version order (each hands its events to the loop's
+# publisher before its turn ends).
+_send_in_pool = database_sync_to_async(services.message_send, thread_sensitive=False)
+_conversation_turns: "weakref.WeakValueDictionary[int, asyncio.Lock]" = (
+    weakref.WeakValueDictionary()
+)
+
+
+def _turn(conversation_id: int) -> asyncio.Lock:
+    lock = _conversation_turns.get(conversation_id)
+    if lock is None:
+        lock = _conversation_turns[conversation_id] = asyncio.Lock()
+    return lock
 
 
 class FrameError(Exception):
@@ -175,14 +194,15 @@ class LiveConsumer(AsyncWebsocketConsumer):
         _int_field(frame, "conversation")
         if "client_id" not in frame:
             raise FrameError("invalid", "message.send needs a client_id.", **_echo(frame))
-        result = await database_sync_to_async(services.message_send)(
-            conversation_id=frame["conversation"],
-            sender=self.user,
-            body=frame.get("body", ""),
-            client_id=frame["client_id"],
-            attachment_ids=frame.get("attachments") or [],
-            confirm=frame.get("confirm") is True,
-        )
+        async with _turn(frame["conversation"]):
+            result = await _send_in_pool(
+                conversation_id=frame["conversation"],
+                sender=self.user,
+                body=frame.get("body", ""),
+                client_id=frame["client_id"],
+                attachment_ids=frame.get("attachments") or [],
+                confirm=frame.get("confirm") is True,
+            )
         if result.warning:
             await self.send_json(
                 {

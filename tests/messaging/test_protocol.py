@@ -358,3 +358,25 @@ async def test_a_notification_reaches_every_open_tab_of_its_person(room, alice):
         assert frame["notification"]["title"] == "You have an invitation"
     assert await b.receive_nothing(timeout=0.3)
     await second_tab.disconnect()
+
+
+async def test_concurrent_senders_reach_subscribers_in_version_order(room, settings):
+    """Sends run in a thread pool; sends to one conversation still take turns, so every
+    subscriber sees them in version order with no gap (the page's catch-up cursor relies on
+    it)."""
+    settings.MESSAGE_RATE_LIMIT = 1000
+    conversation, a, b = room
+    await subscribe(a, conversation.pk)
+    await subscribe(b, conversation.pk)
+    for n in range(15):
+        await a.send_json_to(send_frame(conversation.pk, f"from a {n}"))
+        await b.send_json_to(send_frame(conversation.pk, f"from b {n}"))
+
+    for communicator in (a, b):
+        versions = []
+        while len(versions) < 30:
+            frame = await communicator.receive_json_from(timeout=5)
+            if frame["type"] == "message.new":
+                versions.append(frame["message"]["version"])
+        assert versions == sorted(versions)
+        assert versions == list(range(versions[0], versions[0] + 30))
