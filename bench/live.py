@@ -100,6 +100,21 @@ def wait_http(url, timeout=30):
     raise RuntimeError(f"{url} did not answer")
 
 
+def clear_channel_layer():
+    """Forget the previous server's groups: a server that is terminated never discards its
+    sockets from their groups, and those members would live on for the group expiry (a day),
+    each send queuing events for processes that are gone (2,000 idle sockets left 20 stale
+    members in every user group of the next round)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS)
+    prefix = tandem_env()["CHANNEL_LAYER_PREFIX"]
+    keys = list(client.scan_iter(f"{prefix}*", count=1000))
+    for start in range(0, len(keys), 500):
+        client.delete(*keys[start : start + 500])
+    client.close()
+
+
 def start(system, port):
     if system == "baseline":
         process = subprocess.Popen(
@@ -110,6 +125,7 @@ def start(system, port):
         )
         process.stdout.readline()
         return process
+    clear_channel_layer()
     process = subprocess.Popen(
         [
             "taskset",

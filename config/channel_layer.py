@@ -80,7 +80,13 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
                     plain.setdefault(key, []).append({**message, "__asgi_channel__": [channel]})
                     capacities.setdefault(key, self.get_capacity(channel))
             for key, channels in per_key.items():
-                bundles.setdefault(key, []).append([channels, message])
+                entries = bundles.setdefault(key, [])
+                if entries and entries[-1][1] is message:
+                    # The same event to the next group (one event for many people's own
+                    # groups): one entry, serialised once.
+                    entries[-1][0].extend(channels)
+                else:
+                    entries.append([channels, message])
 
         queued: dict[int, list[tuple[bytes | str, bytes]]] = {}
         for key, entries in bundles.items():

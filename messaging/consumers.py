@@ -279,4 +279,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if event.get("frame") == "conversation.removed":
             removed = json.loads(event["text"])["conversation"]
             await self._leave(removed)
-        await self.send(text_data=event["text"])
+        if "text" in event:
+            await self.send(text_data=event["text"])
+            return
+        text = events.conversation_updated_text(event, self.user.id)
+        if text is not None:
+            await self.send(text_data=text)

@@ -41,6 +41,37 @@ def live_event(frame: dict, *, conversation: int | None = None, exclude_user: in
     }
 
 
+def conversation_updated_event(conversation_id: int, last: dict | None, unread: dict) -> dict:
+    """conversation.updated for many people at once: each member's unread count and the
+    conversation's last message, for inboxes, badges and the tab title.
+
+    Every member's frame differs only in its count, so the event carries the rest once and
+    LiveConsumer writes each socket's frame from it (conversation_updated_text): in a room of
+    200 a send made one JSON text and one channel-layer entry, not 200 of each.
+    """
+    return {
+        "type": "live.event",
+        "frame": "conversation.updated",
+        "conversation": None,
+        "exclude_user": None,
+        "updated": conversation_id,
+        "unread": {str(user_id): count for user_id, count in unread.items()},
+        "last_json": json.dumps(last, cls=DjangoJSONEncoder, separators=(",", ":")),
+    }
+
+
+def conversation_updated_text(event: dict, user_id: int) -> str | None:
+    """The frame of conversation_updated_event for one person (None if they are not in it):
+    exactly what live_event would have serialised for them alone."""
+    count = event["unread"].get(str(user_id))
+    if count is None:
+        return None
+    return (
+        f'{{"type":"conversation.updated","conversation":{int(event["updated"])},'
+        f'"unread":{int(count)},"last_message":{event["last_json"]}}}'
+    )
+
+
 def _send(group: str, event: dict) -> None:
     send_all([(group, event)])
 

@@ -664,20 +664,10 @@ def _conversation_updated_events(conversation_id: int, last: dict | None = None)
 
 
 def _conversation_updated_pairs(conversation_id: int, last: dict | None, unread: dict) -> list:
-    return [
-        (
-            events.user_group(user_id),
-            events.live_event(
-                {
-                    "type": "conversation.updated",
-                    "conversation": conversation_id,
-                    "unread": count,
-                    "last_message": last,
-                }
-            ),
-        )
-        for user_id, count in unread.items()
-    ]
+    """One event for every member's own group (events.conversation_updated_event): each
+    socket's frame is the same but for the count, so the last message is serialised once."""
+    event = events.conversation_updated_event(conversation_id, last, unread)
+    return [(events.user_group(user_id), event) for user_id in unread]
 
 
 def _publish_conversation_updated(conversation_id: int) -> None:
