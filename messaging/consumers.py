@@ -90,6 +90,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 message = await source()
                 async with one_at_a_time:
                     await self.dispatch(message)
+                # Let the other sockets of this process have their turn before this one writes
+                # its next frame: a send to a room is a frame for every member, then an unread
+                # count for every member, and the last member's message should not wait behind
+                # everybody's counts.
+                await asyncio.sleep(0)
 
         tasks = [asyncio.ensure_future(pump(source)) for source in sources]
         try:
