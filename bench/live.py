@@ -147,7 +147,8 @@ def start(system, port):
             "--http",
             "httptools",
             "--ws",
-            "websockets",
+            # BENCH_WS=websockets-sansio tries uvicorn's other implementation (docs/).
+            os.environ.get("BENCH_WS", "websockets"),
             "--lifespan",
             "off",
             "--no-access-log",
