@@ -214,6 +214,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Security defaults that hold everywhere ------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# Sessions stay in the database (the record) and are read through the cache: every websocket
+# connect and page view loaded its session with a query first.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
