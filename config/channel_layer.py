@@ -180,14 +180,17 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
         real_channel = self.non_local_name(channel)
         assert real_channel.endswith(self.client_prefix + "!"), "Wrong client prefix"
         self._receivers().add(channel)
-        self._ensure_reader(real_channel)
+        self._waiting = getattr(self, "_waiting", 0) + 1
         try:
+            self._ensure_reader(real_channel)
             event = await self.receive_buffer[channel].get()
         except asyncio.CancelledError:
             # The consumer is done (its receive is only cancelled when it ends).
             self._receivers().discard(channel)
             self.receive_buffer.pop(channel, None)
             raise
+        finally:
+            self._waiting -= 1
         if isinstance(event, _ReaderFailed):
             self._receivers().discard(channel)
             self.receive_buffer.pop(channel, None)
@@ -211,7 +214,7 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
         self._reader = loop.create_task(self._read(real_channel))
 
     async def _read(self, real_channel) -> None:
-        """Pop and file events while any consumer of this process is receiving.
+        """Pop and file events while any consumer of this process is waiting for one.
 
         Under load this is one round trip per batch of bundles (POP_LUA: forget the batch
         just filed, take what is queued, keep it in the in-flight backup until filed); only an
@@ -226,18 +229,26 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
         try:
             await connection.eval(RESTORE_LUA, 2, key, backup)
             pop = connection.register_script(POP_LUA)
-            while self._receivers():
-                popped = await pop(keys=[key, backup], args=[POP_BATCH])
-                if not popped:
-                    found = await connection.bzpopmin(key, timeout=self.brpop_timeout)
-                    if found is None:
-                        continue
-                    _, member, score = found
-                    await connection.zadd(backup, {member: float(score)})
-                    popped = [member, score]
-                # Nothing awaits from here to the next pop: events are filed in order.
-                for member in popped[::2]:
-                    self._file(self.deserialize(member))
+            while True:
+                while self._waiting:
+                    popped = await pop(keys=[key, backup], args=[POP_BATCH])
+                    if not popped:
+                        found = await connection.bzpopmin(key, timeout=self.brpop_timeout)
+                        if found is None:
+                            continue
+                        _, member, score = found
+                        await connection.zadd(backup, {member: float(score)})
+                        popped = [member, score]
+                    # Nothing awaits from here to the next pop: events are filed in order.
+                    for member in popped[::2]:
+                        self._file(self.deserialize(member))
+                    # Let the consumers just woken take their events before looking again.
+                    await asyncio.sleep(0)
+                # Nobody is waiting: what was filed is done with; stop, unless somebody
+                # started waiting meanwhile (they found this reader still running).
+                await connection.delete(backup)
+                if not self._waiting:
+                    return
         except Exception as error:  # Redis went away: wake every consumer with the error
             logger.warning("channel layer receive failed: %r", error)
             for name in list(self._receivers()):

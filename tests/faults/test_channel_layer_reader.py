@@ -51,3 +51,22 @@ async def test_what_a_stopped_reader_had_popped_is_delivered_by_the_next(private
 
     assert [m["n"] for m in got] == [0, 1, 2]
     await layer.flush()
+
+
+async def test_a_reader_that_stops_and_starts_again_delivers_nothing_twice(private_redis):
+    """The reader stops when nobody waits (a test's async_to_sync loop, a socket's last
+    frame) and forgets what it filed; the next one must not put it back."""
+    layer = layer_on(private_redis.url)
+    channel = await layer.new_channel()
+    await layer.group_add("room", channel)
+
+    for n in range(3):
+        await layer.group_send_many([("room", {"type": "x", "n": n})])
+        got = await asyncio.wait_for(layer.receive(channel), 2)
+        assert got["n"] == n
+        for _ in range(50):  # until the reader has seen that nobody waits
+            if layer._reader.done():
+                break
+            await asyncio.sleep(0.02)
+        assert layer._reader.done()
+    await layer.flush()

@@ -11,7 +11,11 @@ from messaging import events
     "last",
     [
         None,
-        {"id": 7, "body": 'She said "ok" \u2014 caf\u00e9 </script>', "sender": {"name": "Zo\u00eb"}},
+        {
+            "id": 7,
+            "body": 'She said "ok" \u2014 caf\u00e9 </script>',
+            "sender": {"name": "Zo\u00eb"},
+        },
     ],
 )
 def test_each_persons_frame_is_what_serialising_it_alone_gives(last):
