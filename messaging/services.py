@@ -570,23 +570,8 @@ def _append(
     return message
 
 
-_MESSAGE_COLUMNS = (
-    "conversation",
-    "seq",
-    "version",
-    "kind",
-    "sender",
-    "body",
-    "client_id",
-    "created_at",
-    "edited_at",
-    "deleted_at",
-    "flagged",
-)
-
-
 def _insert_message(message: Message) -> int:
-    fields = [Message._meta.get_field(name) for name in _MESSAGE_COLUMNS]
+    fields = [f for f in Message._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(f.column for f in fields)
     values = [f.get_db_prep_save(getattr(message, f.attname), connection) for f in fields]
     sql = (
