@@ -18,6 +18,7 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.db import close_old_connections
 
 from messaging import events, selectors, services
 from messaging.payloads import message_payload
@@ -31,7 +32,19 @@ CLOSE_UNAUTHENTICATED = 4401
 # database thread. Sends to one conversation still run one at a time, in arrival order, so
 # their events leave this process in version order (each hands its events to the loop's
 # publisher before its turn ends).
-_send_in_pool = database_sync_to_async(services.message_send, thread_sensitive=False)
+
+
+def _message_send_then_release(**kwargs):
+    # Give the thread's connection back (to psycopg's pool) from inside the call: the
+    # close_old_connections that database_sync_to_async runs around it did not see the
+    # connections opened in pool threads, which stayed open until the thread ended.
+    try:
+        return services.message_send(**kwargs)
+    finally:
+        close_old_connections()
+
+
+_send_in_pool = database_sync_to_async(_message_send_then_release, thread_sensitive=False)
 _conversation_turns: "weakref.WeakValueDictionary[int, asyncio.Lock]" = (
     weakref.WeakValueDictionary()
 )
