@@ -23,6 +23,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import redis
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 QUICK = os.environ.get("BENCH_QUICK") == "1"
@@ -105,8 +107,6 @@ def clear_channel_layer():
     sockets from their groups, and those members would live on for the group expiry (a day),
     each send queuing events for processes that are gone (2,000 idle sockets left 20 stale
     members in every user group of the next round)."""
-    import redis
-
     client = redis.Redis.from_url(REDIS)
     prefix = tandem_env()["CHANNEL_LAYER_PREFIX"]
     keys = list(client.scan_iter(f"{prefix}*", count=1000))

@@ -75,6 +75,13 @@ return found
 
 
 class BundlingRedisChannelLayer(RedisChannelLayer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._receiving: set[str] = set()  # channels whose consumer reads (told of failures)
+        self._waiting = 0  # receive() calls waiting now: the reader runs while there are any
+        self._reader: asyncio.Task | None = None
+        self._reader_loop = None
+
     async def group_send(self, group, message):
         await self.group_send_many([(group, message)])
 
@@ -179,36 +186,30 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
         assert self.require_valid_channel_name(channel), "Channel name invalid"
         real_channel = self.non_local_name(channel)
         assert real_channel.endswith(self.client_prefix + "!"), "Wrong client prefix"
-        self._receivers().add(channel)
-        self._waiting = getattr(self, "_waiting", 0) + 1
+        self._receiving.add(channel)
+        self._waiting += 1
         try:
             self._ensure_reader(real_channel)
             event = await self.receive_buffer[channel].get()
         except asyncio.CancelledError:
             # The consumer is done (its receive is only cancelled when it ends).
-            self._receivers().discard(channel)
+            self._receiving.discard(channel)
             self.receive_buffer.pop(channel, None)
             raise
         finally:
             self._waiting -= 1
         if isinstance(event, _ReaderFailed):
-            self._receivers().discard(channel)
+            self._receiving.discard(channel)
             self.receive_buffer.pop(channel, None)
             raise event.error
         if self.receive_buffer[channel].empty():
             del self.receive_buffer[channel]
         return event
 
-    def _receivers(self) -> set:
-        receivers = getattr(self, "_receiving", None)
-        if receivers is None:
-            receivers = self._receiving = set()
-        return receivers
-
     def _ensure_reader(self, real_channel) -> None:
         loop = asyncio.get_running_loop()
-        reader = getattr(self, "_reader", None)
-        if reader is not None and not reader.done() and getattr(self, "_reader_loop", None) is loop:
+        reader = self._reader
+        if reader is not None and not reader.done() and self._reader_loop is loop:
             return
         self._reader_loop = loop
         self._reader = loop.create_task(self._read(real_channel))
@@ -251,7 +252,7 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
                     return
         except Exception as error:  # Redis went away: wake every consumer with the error
             logger.warning("channel layer receive failed: %r", error)
-            for name in list(self._receivers()):
+            for name in list(self._receiving):
                 self.receive_buffer[name].put_nowait(_ReaderFailed(error))
 
     def _file(self, message) -> None:
@@ -264,11 +265,10 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
                 self.receive_buffer[name].put_nowait(event)
 
     async def flush(self):
-        reader = getattr(self, "_reader", None)
-        if reader is not None and not reader.done():
-            reader.cancel()
+        if self._reader is not None and not self._reader.done():
+            self._reader.cancel()
         self._reader = None
-        self._receivers().clear()
+        self._receiving.clear()
         await super().flush()
 
 

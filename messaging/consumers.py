@@ -27,12 +27,6 @@ logger = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
 
-# Sends run in a pool of threads (each with its own pooled database connection), so one
-# send's commit and round trips overlap another's work instead of queuing in the process's one
-# database thread. Sends to one conversation still run one at a time, in arrival order, so
-# their events leave this process in version order (each hands its events to the loop's
-# publisher before its turn ends).
-
 
 def _message_send_then_release(**kwargs):
     # Give the thread's connection back (to psycopg's pool) from inside the call: the
@@ -44,6 +38,11 @@ def _message_send_then_release(**kwargs):
         close_old_connections()
 
 
+# Sends run in a pool of threads (each with its own pooled database connection), so one
+# send's commit and round trips overlap another's work instead of queuing in the process's one
+# database thread. Sends to one conversation still run one at a time, in arrival order, so
+# their events leave this process in version order (each hands its events to the loop's
+# publisher before its turn ends).
 _send_in_pool = database_sync_to_async(_message_send_then_release, thread_sensitive=False)
 _conversation_turns: "weakref.WeakValueDictionary[int, asyncio.Lock]" = (
     weakref.WeakValueDictionary()

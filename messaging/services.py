@@ -17,10 +17,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import (
-    F,
-    Q,
-)
+from django.db.models import F, Q
 from django.utils import timezone
 
 from messaging import events, notifications
