@@ -28,9 +28,9 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 QUICK = os.environ.get("BENCH_QUICK") == "1"
-ROUNDS = 1 if QUICK else 3
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 1 if QUICK else 3))
 SECONDS = 1.5 if QUICK else 3.0
-IDLE = 2000
+IDLE = int(os.environ.get("BENCH_IDLE", 2000))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "tandem_bench_live"
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379")
@@ -48,6 +48,13 @@ if QUICK:
         ("tandem", "10x10"): [5, 10, 20, 40, 80, 160],
         ("tandem", "1x200"): [2, 5, 10, 20, 40],
     }
+# For profiling one side: BENCH_SYSTEMS=tandem BENCH_SCENARIOS=10x10 BENCH_LEVELS=80,120,160
+# (the ratio line needs both systems and the 10x10 scenario).
+SYSTEMS = os.environ.get("BENCH_SYSTEMS", "baseline,tandem").split(",")
+SCENARIOS = os.environ.get("BENCH_SCENARIOS", "10x10,1x200").split(",")
+if os.environ.get("BENCH_LEVELS"):
+    _levels = [int(x) for x in os.environ["BENCH_LEVELS"].split(",")]
+    LEVELS = {key: _levels for key in LEVELS}
 
 
 def tandem_env():
@@ -248,20 +255,23 @@ def main():
         flush=True,
     )
     prepare_database()
+    shapes = {"10x10": (10, 10, "a"), "1x200": (1, 200, "b")}
     scenarios = {
-        "10x10": (make_rooms(10, 10, "a"), baseline_spec(10, 10)),
-        "1x200": (make_rooms(1, 200, "b"), baseline_spec(1, 200)),
+        name: (make_rooms(*shapes[name]), baseline_spec(*shapes[name][:2])) for name in SCENARIOS
     }
     headline = {}
     for scenario, (tandem_spec, base_spec) in scenarios.items():
-        collected = {"baseline": [], "tandem": []}
+        collected = {system: [] for system in SYSTEMS}
         for round_number in range(ROUNDS):
-            for system in ("baseline", "tandem"):  # A B A B …
+            for system in SYSTEMS:  # A B A B …
                 spec = base_spec if system == "baseline" else tandem_spec
                 idle = IDLE if scenario == "10x10" and round_number == 0 else 0
+                idle = idle if IDLE else 0
                 collected[system].append(measure(system, scenario, spec, 8790, idle))
-        for system in ("baseline", "tandem"):
+        for system in SYSTEMS:
             headline[(system, scenario)] = report(system, scenario, collected[system])
+    if ("baseline", "10x10") not in headline or ("tandem", "10x10") not in headline:
+        return
     base_rate, base_p99 = headline[("baseline", "10x10")]
     rate, p99 = headline[("tandem", "10x10")]
     print(f"ratio {rate / base_rate:.4f}  (p99 ratio {p99 / base_p99:.1f}x, 10 rooms x 10 members)")

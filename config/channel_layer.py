@@ -1,4 +1,4 @@
-"""channels-redis, with the events of many group sends carried to each process in one bundle.
+"""channels-redis, with a chat message's events delivered once per process.
 
 Stock `RedisChannelLayer.group_send` costs four Redis round trips per group (expire old
 members, list them, expire old messages, the Lua script that queues), and each receiving
@@ -6,38 +6,95 @@ process pops what was queued one message at a time (four more round trips each).
 message is 1 + N events (the message to its conversation, an unread count to each member's
 own group), so a send cost about 4 × (1 + N) round trips to publish and as many to receive.
 
-`group_send_many(pairs)` publishes any number of (group, event) pairs in two round trips per
-Redis connection: one pipeline lists every group's members, one queues a single bundle per
-receiving process, carrying each event with the channels it is for. A receiving process pops
-the bundle once and hands each event to its channels' buffers, in order. Capacity, expiry,
-group expiry and the retrying connections (config/redis.py) work as before; a process whose
-queue is full drops whole bundles, and its sockets catch up by version (ARCHITECTURE.md).
+Here `group_send_many(pairs)` publishes any number of (group, event) pairs:
+- to this process's own sockets directly, from the process's own record of which of its
+  channels joined which group: no Redis at all, the event is in their buffers before the
+  call awaits anything;
+- to every other process in one round trip: a script (PUBLISH_LUA) lists the groups'
+  members, drops those of this process, and queues one bundle per receiving process that
+  carries each event once with the channels it is for.
+A receiving process has one reader that pops bundles in batches and files each event into
+its channels' buffers, in order. Capacity, expiry and group expiry work as in channels-redis;
+a process whose queue is full drops whole bundles (logged), and its sockets catch up by
+version (ARCHITECTURE.md). One Redis host: the script touches every key of a send, which a
+sharded layer would spread over hosts.
 """
 
 import asyncio
 import logging
+import os
 import time
 
 from channels_redis.core import RedisChannelLayer
+from django.core.exceptions import ImproperlyConfigured
+from redis.commands.core import AsyncScript
 
 logger = logging.getLogger(__name__)
 
-BUNDLE = "__tandem_bundle__"
+# A bundle is TAG + entries; each entry is two netstrings (`<length>:<bytes>`): the channels
+# (comma-separated) and the serialised event. TAG is 12 random bytes (members of a sorted set
+# must differ) and a mark no stock channels-redis message starts with (those are msgpack maps).
+BUNDLE_MARK = b"TB2"
 
-# Queue one message per key unless the key is over capacity (the stock group_send script).
-QUEUE_LUA = """
-local over_capacity = 0
-local current_time = ARGV[#ARGV - 1]
-local expiry = ARGV[#ARGV]
-for i=1,#KEYS do
-    if redis.call('ZCOUNT', KEYS[i], '-inf', '+inf') < tonumber(ARGV[i + #KEYS]) then
-        redis.call('ZADD', KEYS[i], current_time, ARGV[i])
-        redis.call('EXPIRE', KEYS[i], expiry)
+# KEYS: the groups. ARGV: oldest live member's join time, this process's name (its channels
+# are skipped; "" skips none), key prefix, capacity, now, message expiry, oldest live message
+# time, the bundle tag, then per event: its payload, how many groups, their KEYS indexes.
+# Returns {bundles dropped over capacity, {group index, member, ...} for plain channels}.
+PUBLISH_LUA = """
+local oldest_member, me, prefix = ARGV[1], ARGV[2], ARGV[3]
+local capacity, now, expiry = tonumber(ARGV[4]), ARGV[5], ARGV[6]
+local oldest_message, tag = ARGV[7], ARGV[8]
+local members, plain = {}, {}
+for i = 1, #KEYS do
+    redis.call('ZREMRANGEBYSCORE', KEYS[i], 0, oldest_member)
+    members[i] = redis.call('ZRANGE', KEYS[i], 0, -1)
+end
+local bundles, order = {}, {}
+local pos = 9
+while pos <= #ARGV do
+    local payload, count = ARGV[pos], tonumber(ARGV[pos + 1])
+    local channels, seen = {}, {}
+    for j = 1, count do
+        local group = tonumber(ARGV[pos + 1 + j])
+        for _, member in ipairs(members[group]) do
+            local bang = string.find(member, '!', 1, true)
+            if bang then
+                local process = string.sub(member, 1, bang)
+                if process ~= me then
+                    if not channels[process] then
+                        channels[process] = {}
+                        seen[#seen + 1] = process
+                    end
+                    table.insert(channels[process], member)
+                end
+            else
+                plain[#plain + 1] = group
+                plain[#plain + 1] = member
+            end
+        end
+    end
+    for _, process in ipairs(seen) do
+        if not bundles[process] then
+            bundles[process] = {tag}
+            order[#order + 1] = process
+        end
+        local names = table.concat(channels[process], ',')
+        table.insert(bundles[process], #names .. ':' .. names .. #payload .. ':' .. payload)
+    end
+    pos = pos + 2 + count
+end
+local over = 0
+for _, process in ipairs(order) do
+    local key = prefix .. process
+    redis.call('ZREMRANGEBYSCORE', key, 0, oldest_message)
+    if redis.call('ZCARD', key) < capacity then
+        redis.call('ZADD', key, now, table.concat(bundles[process]))
+        redis.call('EXPIRE', key, expiry)
     else
-        over_capacity = over_capacity + 1
+        over = over + 1
     end
 end
-return over_capacity
+return {over, plain}
 """
 
 
@@ -62,110 +119,134 @@ return popped
 """
 POP_BATCH = 64
 
-# Drop each group's members older than the group expiry and list the rest (ARGV[1]: the oldest
-# join time still alive), for any number of groups.
-MEMBERS_LUA = """
-local found = {}
-for i=1,#KEYS do
-    redis.call('ZREMRANGEBYSCORE', KEYS[i], 0, ARGV[1])
-    found[i] = redis.call('ZRANGE', KEYS[i], 0, -1)
-end
-return found
-"""
-
 
 class BundlingRedisChannelLayer(RedisChannelLayer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.ring_size != 1:
+            raise ImproperlyConfigured("BundlingRedisChannelLayer needs exactly one Redis host.")
         self._receiving: set[str] = set()  # channels whose consumer reads (told of failures)
         self._waiting = 0  # receive() calls waiting now: the reader runs while there are any
         self._reader: asyncio.Task | None = None
         self._reader_loop = None
+        # This process's channels in each group, with the event loop that added them (their
+        # consumer's), and each channel's groups, to forget them when the consumer ends.
+        self._local_groups: dict[str, dict[str, asyncio.AbstractEventLoop]] = {}
+        self._channel_groups: dict[str, set[str]] = {}
+        self._process_name = f"specific.{self.client_prefix}!"
+        self._publish_script: AsyncScript | None = None
+        self._dropped: dict[str, int] = {}
+
+    # --- groups: Redis for the other processes, and this process's own record --------------
+
+    def _is_local(self, channel: str) -> bool:
+        return self.non_local_name(channel) == self._process_name
+
+    async def group_add(self, group, channel):
+        await super().group_add(group, channel)
+        if self._is_local(channel):
+            # Recorded once Redis has it: a publish that finds it here also finds it there.
+            self._local_groups.setdefault(group, {})[channel] = asyncio.get_running_loop()
+            self._channel_groups.setdefault(channel, set()).add(group)
+
+    async def group_discard(self, group, channel):
+        self._forget(group, channel)
+        await super().group_discard(group, channel)
+
+    def _forget(self, group: str, channel: str) -> None:
+        members = self._local_groups.get(group)
+        if members is not None:
+            members.pop(channel, None)
+            if not members:
+                del self._local_groups[group]
+        groups = self._channel_groups.get(channel)
+        if groups is not None:
+            groups.discard(group)
+            if not groups:
+                del self._channel_groups[channel]
+
+    def _forget_channel(self, channel: str) -> None:
+        for group in list(self._channel_groups.get(channel, ())):
+            self._forget(group, channel)
+
+    # --- sending ------------------------------------------------------------------------------
 
     async def group_send(self, group, message):
         await self.group_send_many([(group, message)])
 
     async def group_send_many(self, pairs):
-        """Send each (group, message) pair; events for one process travel as one bundle."""
+        """Send each (group, message) pair: this process's members get it at once, from
+        here; every other process in one round trip, one bundle each."""
         groups = list(dict.fromkeys(group for group, _ in pairs))
         for group in groups:
             assert self.require_valid_group_name(group), "Group name not valid"
-        members = await self._group_members(groups)
+        local = self._local_deliveries(pairs)
+        if local is not None:
+            for channel, message in local:
+                self._put(channel, message)
 
-        # channel key -> ordered [(channels, message)]; plain (non-process) channels apart.
-        bundles: dict[str, list] = {}
-        capacities: dict[str, int] = {}
-        plain: dict[str, list] = {}
+        # Consecutive pairs with the same event (one event for many people's own groups)
+        # travel as one entry, serialised once.
+        number = {group: n for n, group in enumerate(groups, start=1)}
+        events: list[list] = []
         for group, message in pairs:
-            per_key: dict[str, list] = {}
-            for channel in members[group]:
-                if "!" in channel:
-                    key = self.prefix + self.non_local_name(channel)
-                    per_key.setdefault(key, []).append(channel)
-                    capacities.setdefault(key, self.get_capacity(channel))
-                else:
-                    key = self.prefix + channel
-                    plain.setdefault(key, []).append({**message, "__asgi_channel__": [channel]})
-                    capacities.setdefault(key, self.get_capacity(channel))
-            for key, channels in per_key.items():
-                entries = bundles.setdefault(key, [])
-                if entries and entries[-1][1] is message:
-                    # The same event to the next group (one event for many people's own
-                    # groups): one entry, serialised once.
-                    entries[-1][0].extend(channels)
-                else:
-                    entries.append([channels, message])
-
-        queued: dict[int, list[tuple[bytes | str, bytes]]] = {}
-        for key, entries in bundles.items():
-            index = self.consistent_hash(key[len(self.prefix) :])
-            queued.setdefault(index, []).append((key, self.serialize({BUNDLE: entries})))
-        for key, messages in plain.items():
-            index = self.consistent_hash(key[len(self.prefix) :])
-            for message in messages:
-                queued.setdefault(index, []).append((key, self.serialize(message)))
-        if queued:
-            await asyncio.gather(
-                *(self._queue(index, items, capacities) for index, items in queued.items())
-            )
-
-    async def _group_members(self, groups):
-        """Every group's live members: one script call per connection, which expires stale
-        members and lists the rest (a pipeline of two commands per group cost more CPU here,
-        in redis-py's packing and parsing, than Redis took to run it)."""
-        by_index: dict[int, list] = {}
-        for group in groups:
-            by_index.setdefault(self.consistent_hash(group), []).append(group)
-        oldest = int(time.time()) - self.group_expiry
-
-        async def on(index, names):
-            script = self.connection(index).register_script(MEMBERS_LUA)
-            results = await script(keys=[self._group_key(g) for g in names], args=[oldest])
-            return {
-                group: [member.decode("utf8") for member in results[n]]
-                for n, group in enumerate(names)
-            }
-
-        members = {}
-        for found in await asyncio.gather(*(on(i, names) for i, names in by_index.items())):
-            members.update(found)
-        return members
-
-    async def _queue(self, index, items, capacities):
-        """Expire old messages and queue the new ones, in one pipeline (one round trip)."""
-        pipe = self.connection(index).pipeline(transaction=False)
-        oldest = int(time.time()) - int(self.expiry)
-        keys = list(dict.fromkeys(key for key, _ in items))
-        for key in keys:
-            pipe.zremrangebyscore(key, min=0, max=oldest)
-        # A key may take several messages (plain channels); one script call per message keeps
-        # the script's one-message-per-key shape.
-        for key, payload in items:
-            pipe.eval(QUEUE_LUA, 1, key, payload, capacities[key], time.time(), self.expiry)
-        results = await pipe.execute()
-        over = sum(results[len(keys) :])
+            if events and events[-1][0] is message:
+                events[-1][1].append(number[group])
+            else:
+                events.append([message, [number[group]]])
+        now = time.time()
+        args = [
+            int(now) - self.group_expiry,
+            # With every local member served above, Redis skips this process; otherwise
+            # (a publish from another event loop: a sync caller, a test) it queues for it too.
+            self._process_name if local is not None else "",
+            self.prefix,
+            self.get_capacity(self._process_name),
+            now,
+            int(self.expiry),
+            int(now) - int(self.expiry),
+            os.urandom(12) + BUNDLE_MARK,
+        ]
+        for message, numbers in events:
+            args += [self.serialize(message), len(numbers), *numbers]
+        connection = self.connection(0)
+        if self._publish_script is None:
+            self._publish_script = AsyncScript(connection, PUBLISH_LUA)
+        over, plain = await self._publish_script(
+            keys=[self._group_key(group) for group in groups], args=args, client=connection
+        )
         if over:
-            logger.info("%s of %s queued events were over capacity and dropped", over, len(items))
+            logger.info("%s bundles of events were over capacity and dropped", over)
+        for n in range(0, len(plain), 2):  # channels that are not a process's: stock sends
+            group, channel = groups[int(plain[n]) - 1], plain[n + 1].decode()
+            for sent_group, message in pairs:
+                if sent_group == group:
+                    await self.send(channel, message)
+
+    def _local_deliveries(self, pairs):
+        """[(channel, message)] for this process's members, or None when one of them belongs
+        to another event loop than this one (then Redis carries theirs, like anybody's)."""
+        loop = asyncio.get_running_loop()
+        deliveries = []
+        for group, message in pairs:
+            for channel, channel_loop in self._local_groups.get(group, {}).items():
+                if channel_loop is not loop:
+                    return None
+                deliveries.append((channel, message))
+        return deliveries
+
+    def _put(self, channel: str, message) -> None:
+        buffer = self.receive_buffer[channel]
+        if buffer.full():  # the stock buffer drops its oldest event; say so, now and then
+            dropped = self._dropped[channel] = self._dropped.get(channel, 0) + 1
+            if dropped % 100 == 1:
+                logger.warning(
+                    "channel %s is not reading: %s events dropped at capacity %s",
+                    channel,
+                    dropped,
+                    buffer.maxsize,
+                )
+        buffer.put_nowait(message)
 
     # --- receiving: one reader per process, not a lock dance per message per socket ----------
 
@@ -193,18 +274,24 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
             event = await self.receive_buffer[channel].get()
         except asyncio.CancelledError:
             # The consumer is done (its receive is only cancelled when it ends).
-            self._receiving.discard(channel)
-            self.receive_buffer.pop(channel, None)
+            self._channel_ended(channel)
             raise
         finally:
             self._waiting -= 1
         if isinstance(event, _ReaderFailed):
-            self._receiving.discard(channel)
-            self.receive_buffer.pop(channel, None)
+            self._channel_ended(channel)
             raise event.error
         if self.receive_buffer[channel].empty():
             del self.receive_buffer[channel]
         return event
+
+    def _channel_ended(self, channel: str) -> None:
+        self._receiving.discard(channel)
+        self.receive_buffer.pop(channel, None)
+        self._dropped.pop(channel, None)
+        # Its groups in Redis expire with the group expiry if nobody discards them; here it
+        # is forgotten now, so this process stops filling a buffer nobody reads.
+        self._forget_channel(channel)
 
     def _ensure_reader(self, real_channel) -> None:
         loop = asyncio.get_running_loop()
@@ -242,7 +329,7 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
                         popped = [member, score]
                     # Nothing awaits from here to the next pop: events are filed in order.
                     for member in popped[::2]:
-                        self._file(self.deserialize(member))
+                        self._file(member)
                     # Let the consumers just woken take their events before looking again.
                     await asyncio.sleep(0)
                 # Nobody is waiting: what was filed is done with; stop, unless somebody
@@ -255,20 +342,33 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
             for name in list(self._receiving):
                 self.receive_buffer[name].put_nowait(_ReaderFailed(error))
 
-    def _file(self, message) -> None:
-        entries = message.get(BUNDLE) if isinstance(message, dict) else None
-        if entries is None:  # a plain message (send() to one channel, stock group_send)
+    def _file(self, member: bytes) -> None:
+        if member[12:15] != BUNDLE_MARK:  # a stock message (send() to one channel)
+            message = self.deserialize(member)
             channels = message.pop("__asgi_channel__")
-            entries = [[channels if isinstance(channels, list) else [channels], message]]
-        for channels, event in entries:
-            for name in channels:
-                self.receive_buffer[name].put_nowait(event)
+            self._put_all(channels if isinstance(channels, list) else [channels], message)
+            return
+        position, end = 15, len(member)
+        while position < end:
+            colon = member.index(b":", position)
+            start, position = colon + 1, colon + 1 + int(member[position:colon])
+            channels = member[start:position].decode().split(",")
+            colon = member.index(b":", position)
+            start, position = colon + 1, colon + 1 + int(member[position:colon])
+            self._put_all(channels, self.deserialize(member[start:position]))
+
+    def _put_all(self, channels, message) -> None:
+        for channel in channels:
+            self._put(channel, message)
 
     async def flush(self):
         if self._reader is not None and not self._reader.done():
             self._reader.cancel()
         self._reader = None
         self._receiving.clear()
+        self._local_groups.clear()
+        self._channel_groups.clear()
+        self._dropped.clear()
         await super().flush()
 
 

@@ -1,9 +1,13 @@
-"""The bundling layer's one reader per process (config/channel_layer.py), on a private Redis:
-events arrive in order, and a reader stopped between popping and filing loses nothing."""
+"""The bundling layer (config/channel_layer.py), on a private Redis: a process's own channels
+are served without Redis, other processes' through one bundle each and one reader per
+process; events arrive in order, once, and a reader stopped between popping and filing loses
+nothing."""
 
 import asyncio
+import logging
 
 import pytest
+from asgiref.sync import async_to_sync
 
 from config.channel_layer import POP_LUA, BundlingRedisChannelLayer
 from config.redis import channel_layer_host
@@ -11,62 +15,135 @@ from config.redis import channel_layer_host
 pytestmark = pytest.mark.asyncio
 
 
-def layer_on(redis_url: str) -> BundlingRedisChannelLayer:
-    return BundlingRedisChannelLayer(hosts=[channel_layer_host(redis_url + "/0")], prefix="reader")
+def layer_on(redis_url: str, **config) -> BundlingRedisChannelLayer:
+    """A layer is what one server process has: two layers on one Redis are two processes."""
+    return BundlingRedisChannelLayer(
+        hosts=[channel_layer_host(redis_url + "/0")], prefix="reader", **config
+    )
 
 
-async def test_events_reach_each_channel_in_order(private_redis):
-    layer = layer_on(private_redis.url)
-    first, second = await layer.new_channel(), await layer.new_channel()
-    await layer.group_add("room", first)
-    await layer.group_add("room", second)
-    await layer.group_add("own", first)
+def queue_key(layer, channel):
+    return layer.prefix + layer.non_local_name(channel)
+
+
+async def receive_all(layer, channel, count):
+    return [await asyncio.wait_for(layer.receive(channel), 2) for _ in range(count)]
+
+
+async def test_events_reach_each_channel_in_order_in_both_processes(private_redis):
+    here, there = layer_on(private_redis.url), layer_on(private_redis.url)
+    local, remote = await here.new_channel(), await there.new_channel()
+    for layer, channel in ((here, local), (there, remote)):
+        await layer.group_add("room", channel)
+        await layer.group_add(f"own-{channel[-6:]}", channel)
 
     for n in range(30):
-        await layer.group_send_many(
-            [("room", {"type": "x", "n": n}), ("own", {"type": "y", "n": n})]
+        await here.group_send_many(
+            [
+                ("room", {"type": "x", "n": n}),
+                (f"own-{local[-6:]}", {"type": "y", "n": n}),
+                (f"own-{remote[-6:]}", {"type": "y", "n": n}),
+            ]
         )
 
-    got_first = [await asyncio.wait_for(layer.receive(first), 2) for _ in range(60)]
-    got_second = [await asyncio.wait_for(layer.receive(second), 2) for _ in range(30)]
-    assert [(m["type"], m["n"]) for m in got_first] == [
-        (kind, n) for n in range(30) for kind in ("x", "y")
-    ]
-    assert [m["n"] for m in got_second] == list(range(30))
+    # This process's channel had everything before anything awaited, and nothing was queued
+    # in Redis for this process: it cannot get any event twice.
+    assert here.receive_buffer[local].qsize() == 60
+    assert await here.connection(0).zcard(queue_key(here, local)) == 0
+    expected = [(kind, n) for n in range(30) for kind in ("x", "y")]
+    for layer, channel in ((here, local), (there, remote)):
+        got = await receive_all(layer, channel, 60)
+        assert [(m["type"], m["n"]) for m in got] == expected
+    await asyncio.sleep(0.2)  # anything extra would have arrived by now
+    assert local not in here.receive_buffer and remote not in there.receive_buffer
+    await here.flush()
+    await there.flush()
+
+
+async def test_a_publish_from_another_event_loop_goes_through_redis(private_redis):
+    """A sync caller (a Celery task, a management command) publishes from a loop of its own:
+    the consumers' queues are not its to touch, so their events travel through Redis."""
+    layer = layer_on(private_redis.url)
+    channel = await layer.new_channel()
+    await layer.group_add("room", channel)
+
+    def publish_from_a_thread():
+        async_to_sync(layer.group_send_many)([("room", {"type": "x", "n": n}) for n in range(3)])
+
+    await asyncio.to_thread(publish_from_a_thread)
+
+    assert channel not in layer.receive_buffer
+    assert [m["n"] for m in await receive_all(layer, channel, 3)] == [0, 1, 2]
+    await layer.flush()
+
+
+async def test_a_channel_whose_consumer_ended_is_forgotten(private_redis):
+    layer = layer_on(private_redis.url)
+    ended, alive = await layer.new_channel(), await layer.new_channel()
+    await layer.group_add("room", ended)
+    await layer.group_add("room", alive)
+    waiting = asyncio.ensure_future(layer.receive(ended))
+    await asyncio.sleep(0.05)
+    waiting.cancel()  # as Channels does when the consumer ends
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+
+    await layer.group_send_many([("room", {"type": "x", "n": 1})])
+
+    assert ended not in layer.receive_buffer
+    assert (await receive_all(layer, alive, 1))[0]["n"] == 1
+    await layer.flush()
+
+
+async def test_a_channel_that_does_not_read_keeps_its_capacity_and_says_so(private_redis, caplog):
+    caplog.set_level(logging.WARNING, logger="config.channel_layer")
+    layer = layer_on(private_redis.url, capacity=5)
+    stuck, reading = await layer.new_channel(), await layer.new_channel()
+    await layer.group_add("room", stuck)
+    await layer.group_add("room", reading)
+
+    for n in range(12):
+        await layer.group_send_many([("room", {"type": "x", "n": n})])
+        assert (await receive_all(layer, reading, 1))[0]["n"] == n
+
+    assert [layer.receive_buffer[stuck].get_nowait()["n"] for _ in range(5)] == list(range(7, 12))
+    assert f"channel {stuck} is not reading" in caplog.text
     await layer.flush()
 
 
 async def test_what_a_stopped_reader_had_popped_is_delivered_by_the_next(private_redis):
-    layer = layer_on(private_redis.url)
-    channel = await layer.new_channel()
-    await layer.group_add("room", channel)
-    await layer.group_send_many([("room", {"type": "x", "n": n}) for n in range(3)])
+    here, there = layer_on(private_redis.url), layer_on(private_redis.url)
+    channel = await there.new_channel()
+    await there.group_add("room", channel)
+    await here.group_send_many([("room", {"type": "x", "n": n}) for n in range(3)])
     # A reader cancelled right after its pop: the bundle sits in the in-flight backup only.
-    key = layer.prefix + layer.non_local_name(channel)
-    connection = layer.connection(layer.consistent_hash(layer.non_local_name(channel)))
+    key = queue_key(there, channel)
+    connection = there.connection(0)
     popped = await connection.eval(POP_LUA, 2, key, key + "$inflight", 64)
     assert popped and await connection.zcard(key) == 0
 
-    got = [await asyncio.wait_for(layer.receive(channel), 2) for _ in range(3)]
+    got = await receive_all(there, channel, 3)
 
     assert [m["n"] for m in got] == [0, 1, 2]
-    await layer.flush()
+    await here.flush()
+    await there.flush()
 
 
 async def test_a_reader_that_stops_and_starts_again_delivers_nothing_twice(private_redis):
     """The reader stops when nobody waits (a test's async_to_sync loop, a socket's last
     frame) and forgets what it filed; the next one must not put it back."""
-    layer = layer_on(private_redis.url)
-    channel = await layer.new_channel()
-    await layer.group_add("room", channel)
+    here, there = layer_on(private_redis.url), layer_on(private_redis.url)
+    channel = await there.new_channel()
+    await there.group_add("room", channel)
 
     for n in range(3):
-        await layer.group_send_many([("room", {"type": "x", "n": n})])
-        got = await asyncio.wait_for(layer.receive(channel), 2)
+        await here.group_send_many([("room", {"type": "x", "n": n})])
+        got = await asyncio.wait_for(there.receive(channel), 2)
         assert got["n"] == n
         for _ in range(50):  # until the reader has seen that nobody waits
-            if layer._reader.done():
+            if there._reader.done():
                 break
             await asyncio.sleep(0.02)
-        assert layer._reader.done()
-    await layer.flush()
+        assert there._reader.done()
+    await here.flush()
+    await there.flush()
