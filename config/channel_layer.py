@@ -262,15 +262,15 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
         waiting consumer gets the error, as the lock holder did before: the server closes the
         socket and the page reconnects and catches up.
         """
-        if "!" not in channel:
-            return await super().receive(channel)
-        assert self.require_valid_channel_name(channel), "Channel name invalid"
-        real_channel = self.non_local_name(channel)
-        assert real_channel.endswith(self.client_prefix + "!"), "Wrong client prefix"
-        self._receiving.add(channel)
+        if channel not in self._receiving:  # checked once per channel, not per event
+            if "!" not in channel:
+                return await super().receive(channel)
+            assert self.require_valid_channel_name(channel), "Channel name invalid"
+            assert self._is_local(channel), "Wrong client prefix"
+            self._receiving.add(channel)
         self._waiting += 1
         try:
-            self._ensure_reader(real_channel)
+            self._ensure_reader()
             event = await self.receive_buffer[channel].get()
         except asyncio.CancelledError:
             # The consumer is done (its receive is only cancelled when it ends).
@@ -293,13 +293,11 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
         # is forgotten now, so this process stops filling a buffer nobody reads.
         self._forget_channel(channel)
 
-    def _ensure_reader(self, real_channel) -> None:
+    def _ensure_reader(self) -> None:
         loop = asyncio.get_running_loop()
-        reader = self._reader
-        if reader is not None and not reader.done() and self._reader_loop is loop:
-            return
-        self._reader_loop = loop
-        self._reader = loop.create_task(self._read(real_channel))
+        if self._reader is None or self._reader.done() or self._reader_loop is not loop:
+            self._reader_loop = loop
+            self._reader = loop.create_task(self._read(self._process_name))
 
     async def _read(self, real_channel) -> None:
         """Pop and file events while any consumer of this process is waiting for one.

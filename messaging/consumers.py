@@ -142,7 +142,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if self.user is None or not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        self.user_group = events.user_group(self.user.id)
+        self.user_id = self.user.id  # read for every event: once, not through the lazy proxy
+        self.user_group = events.user_group(self.user_id)
         await self.channel_layer.group_add(self.user_group, self.channel_name)
         await database_sync_to_async(services.presence_seen)(user=self.user)
 
@@ -334,14 +335,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
         conversation_id = event.get("conversation")
         if conversation_id is not None and conversation_id not in self.subscriptions:
             return
-        if event.get("exclude_user") == self.user.id:
+        if event.get("exclude_user") == self.user_id:
             return
         if event.get("frame") == "conversation.removed":
             removed = json.loads(event["text"])["conversation"]
             await self._leave(removed)
-        if "text" in event:
-            await self.send(text_data=event["text"])
-            return
-        text = events.conversation_updated_text(event, self.user.id)
+        text = event.get("text") or events.conversation_updated_text(event, self.user_id)
         if text is not None:
-            await self.send(text_data=text)
+            # Straight to the server, as self.send would after two more calls: this runs for
+            # every member of a room on every message.
+            await self.base_send({"type": "websocket.send", "text": text})

@@ -11,6 +11,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.db import connections
 from django.test import Client
 
 from config.redis import channel_layer_host
@@ -78,9 +79,15 @@ async def send_many(conversation, sender, bodies, *, from_another_process=False)
             rate_limited=False,
         )
 
+    def send_and_close(body):
+        try:
+            send(body)
+        finally:
+            connections.close_all()  # this thread's own connection, which nobody else closes
+
     for body in bodies:
         if from_another_process:
-            await asyncio.to_thread(send, body)
+            await asyncio.to_thread(send_and_close, body)
         else:
             await db(send)(body)
 
