@@ -84,21 +84,30 @@ def members_for_send(*, conversation_id: int) -> list[Member]:
     count (for conversation.updated; Participant.unread_count, kept by the services), their digest
     settings and their digest's state. Hand-written SQL for the same reason as
     services._locked_membership: the ORM's subquery and joins cost more CPU than the query."""
-    participants = Participant._meta.db_table
+    sql = members_sql(Participant._meta.db_table, where="p.conversation_id = %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [conversation_id])
+        return members_from_rows(cursor.fetchall())
+
+
+def members_sql(participants: str, *, where: str = "TRUE", extra_columns: str = "") -> str:
+    """The SELECT of members_for_send over `participants`: the table, or the rows a statement
+    returns (services' one-statement send updates the members and reads them in one go).
+    `extra_columns` come first in each row; members_from_rows reads the rest."""
     preferences, digests = MessagingPreferences._meta.db_table, DigestState._meta.db_table
-    sql = f"""
-        SELECT p.id, p.user_id, p.muted,
+    return f"""
+        SELECT {extra_columns} p.id, p.user_id, p.muted,
           p.unread_count,
           f.email_digests, f.email_delay_minutes, d.id, d.due_at IS NOT NULL
         FROM {participants} p
         LEFT JOIN {preferences} f ON f.user_id = p.user_id
         LEFT JOIN {digests} d ON d.participant_id = p.id
-        WHERE p.conversation_id = %s
+        WHERE {where}
         ORDER BY p.id
     """  # noqa: S608 - table names from model meta, every value a parameter
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [conversation_id])
-        rows = cursor.fetchall()
+
+
+def members_from_rows(rows) -> list[Member]:
     return [
         Member(
             pk=pk,

@@ -74,6 +74,10 @@ class RateLimited(MessagingError):
 
 NOT_FOUND = "No such conversation."
 
+# On PostgreSQL a send's writes and its read of the members are one statement
+# (_append_counted); tests turn this off to keep the portable path covered there too.
+ONE_STATEMENT_SEND = True
+
 
 @dataclass
 class SendResult:
@@ -459,12 +463,18 @@ def _store_message(*, conversation, sender, body, client_id, attachment_ids, rea
     )
     if len(attachments) != len(attachment_ids):
         raise NotFound("An attachment was not found; upload it again.")
-    message = _append(
-        conversation, sender=sender, body=body, client_id=client_id, flagged=bool(reasons)
-    )
+    if connection.vendor == "postgresql" and ONE_STATEMENT_SEND:
+        message, members = _append_counted(
+            conversation, sender=sender, body=body, client_id=client_id, flagged=bool(reasons)
+        )
+    else:
+        message = _append(
+            conversation, sender=sender, body=body, client_id=client_id, flagged=bool(reasons)
+        )
+        _count_new_message(conversation.pk, sender_id=sender.pk, message=message)
+        members = None
     if attachments:
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(message=message)
-    _count_new_message(conversation.pk, sender_id=sender.pk, message=message)
     if reasons:
         PolicyFlag.objects.create(
             message=message,
@@ -474,9 +484,10 @@ def _store_message(*, conversation, sender, body, client_id, attachment_ids, rea
     message_stored.send(sender=Message, message=message, conversation=conversation)
     # No re-read: the sender is the one sending, the attachments were just locked.
     payload = message_payload(message, attachments=attachments)
-    # One query for everyone's unread count and digest state, read under the lock (so it
-    # counts this message, and no other send can interleave).
-    members = notifications.members_for_send(conversation_id=conversation.pk)
+    if members is None:
+        # One query for everyone's unread count and digest state, read under the lock (so it
+        # counts this message, and no other send can interleave).
+        members = notifications.members_for_send(conversation_id=conversation.pk)
     notifications.schedule_digests(message=message, members=members)
     conversation_id = conversation.pk
     events_out = [
@@ -533,9 +544,25 @@ def _append(
     Hand-written SQL (an INSERT and an UPDATE), for the reason _locked_membership gives: the
     ORM's create() and save() took more CPU than the database took to run them.
     """
+    message = _next_message(
+        conversation, sender=sender, body=body, client_id=client_id, kind=kind, flagged=flagged
+    )
+    insert, values = _insert_message_sql(message)
+    with connection.cursor() as cursor:
+        if connection.features.can_return_columns_from_insert:
+            cursor.execute(insert + " RETURNING id", values)
+            message.pk = cursor.fetchone()[0]
+        else:
+            cursor.execute(insert, values)
+            message.pk = connection.ops.last_insert_id(cursor, Message._meta.db_table, "id")
+        cursor.execute(*_conversation_moved_on_sql(conversation, message))
+    return _stored_as(message)
+
+
+def _next_message(conversation, *, sender, body, client_id, kind, flagged) -> Message:
     conversation.version += 1
     conversation.last_seq += 1
-    message = Message(
+    return Message(
         conversation=conversation,
         seq=conversation.last_seq,
         version=conversation.version,
@@ -546,28 +573,18 @@ def _append(
         created_at=timezone.now(),
         flagged=flagged,
     )
-    message.pk = _insert_message(message)
+
+
+def _stored_as(message: Message) -> Message:
     message._state.adding = False
     message._state.db = connection.alias
+    conversation = message.conversation
     conversation.last_message = message
     conversation.last_message_at = message.created_at
-    field = Conversation._meta.get_field
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {Conversation._meta.db_table} SET version = %s, last_seq = %s,"  # noqa: S608
-            " last_message_id = %s, last_message_at = %s WHERE id = %s",
-            [
-                conversation.version,
-                conversation.last_seq,
-                message.pk,
-                field("last_message_at").get_db_prep_save(message.created_at, connection),
-                conversation.pk,
-            ],
-        )
     return message
 
 
-def _insert_message(message: Message) -> int:
+def _insert_message_sql(message: Message) -> tuple[str, list]:
     fields = [f for f in Message._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(f.column for f in fields)
     values = [f.get_db_prep_save(getattr(message, f.attname), connection) for f in fields]
@@ -575,12 +592,21 @@ def _insert_message(message: Message) -> int:
         f"INSERT INTO {Message._meta.db_table} ({columns})"  # noqa: S608 - names from model meta
         f" VALUES ({', '.join(['%s'] * len(fields))})"
     )
-    with connection.cursor() as cursor:
-        if connection.features.can_return_columns_from_insert:
-            cursor.execute(sql + " RETURNING id", values)
-            return cursor.fetchone()[0]
-        cursor.execute(sql, values)
-        return connection.ops.last_insert_id(cursor, Message._meta.db_table, "id")
+    return sql, values
+
+
+def _conversation_moved_on_sql(conversation, message, *, message_id_sql=None):
+    """The UPDATE giving the conversation its new version, seq and last message: the message's
+    id as a parameter, or `message_id_sql` (a subquery) when one statement also inserts it."""
+    id_sql, id_params = ("%s", [message.pk]) if message_id_sql is None else (message_id_sql, [])
+    at = Conversation._meta.get_field("last_message_at").get_db_prep_save(
+        message.created_at, connection
+    )
+    sql = (
+        f"UPDATE {Conversation._meta.db_table} SET version = %s, last_seq = %s,"  # noqa: S608
+        f" last_message_at = %s, last_message_id = {id_sql} WHERE id = %s"
+    )
+    return sql, [conversation.version, conversation.last_seq, at, *id_params, conversation.pk]
 
 
 def _count_new_message(conversation_id: int, *, sender_id, message: Message) -> None:
@@ -588,14 +614,53 @@ def _count_new_message(conversation_id: int, *, sender_id, message: Message) -> 
     read up to their own (so none left); a new message brings an archived conversation back.
     Hand-written, as _append."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {Participant._meta.db_table} SET archived = %s,"  # noqa: S608
-            " unread_count = CASE WHEN user_id = %s THEN 0 ELSE unread_count + 1 END,"
-            " last_read_seq = CASE WHEN user_id = %s THEN %s ELSE last_read_seq END,"
-            " last_read_message_id = CASE WHEN user_id = %s THEN %s ELSE last_read_message_id END"
-            " WHERE conversation_id = %s",
-            [False, sender_id, sender_id, message.seq, sender_id, message.pk, conversation_id],
-        )
+        cursor.execute(*_counted_sql(conversation_id, sender_id, message))
+
+
+def _counted_sql(conversation_id, sender_id, message, *, message_id_sql=None):
+    id_sql, id_params = ("%s", [message.pk]) if message_id_sql is None else (message_id_sql, [])
+    sql = (
+        f"UPDATE {Participant._meta.db_table} SET archived = %s,"  # noqa: S608
+        " unread_count = CASE WHEN user_id = %s THEN 0 ELSE unread_count + 1 END,"
+        " last_read_seq = CASE WHEN user_id = %s THEN %s ELSE last_read_seq END,"
+        f" last_read_message_id = CASE WHEN user_id = %s THEN {id_sql}"
+        " ELSE last_read_message_id END"
+        " WHERE conversation_id = %s"
+    )
+    params = [False, sender_id, sender_id, message.seq, sender_id, *id_params, conversation_id]
+    return sql, params
+
+
+def _append_counted(conversation, *, sender, body, client_id, flagged):
+    """_append, _count_new_message and notifications.members_for_send as one statement
+    (PostgreSQL's data-modifying WITH): the send's three round trips after the lock become
+    one. Returns the message and the members as members_for_send gives them."""
+    message = _next_message(
+        conversation,
+        sender=sender,
+        body=body,
+        client_id=client_id,
+        kind=Message.Kind.USER,
+        flagged=flagged,
+    )
+    new_id = "(SELECT id FROM new_message)"
+    insert, insert_params = _insert_message_sql(message)
+    moved, moved_params = _conversation_moved_on_sql(conversation, message, message_id_sql=new_id)
+    counted, counted_params = _counted_sql(
+        conversation.pk, sender.pk, message, message_id_sql=new_id
+    )
+    members = notifications.members_sql("counted", extra_columns=f"{new_id},")
+    sql = (
+        f"WITH new_message AS ({insert} RETURNING id),"
+        f" moved AS ({moved}),"
+        f" counted AS ({counted} RETURNING id, user_id, muted, unread_count)"
+        f" {members}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*insert_params, *moved_params, *counted_params])
+        rows = cursor.fetchall()
+    message.pk = rows[0][0]
+    return _stored_as(message), notifications.members_from_rows(row[1:] for row in rows)
 
 
 @transaction.atomic

@@ -26,8 +26,15 @@ def _stored(conversation):
     )
 
 
+@pytest.fixture(params=["one statement", "portable"])
+def send_path(request, monkeypatch):
+    """Both ways a send writes (services.ONE_STATEMENT_SEND; on SQLite both are portable)."""
+    monkeypatch.setattr(services, "ONE_STATEMENT_SEND", request.param == "one statement")
+    return request.param
+
+
 @pytest.mark.django_db
-def test_the_stored_count_matches_a_recount_through_any_mix_of_changes(make_user):
+def test_the_stored_count_matches_a_recount_through_any_mix_of_changes(make_user, send_path):
     people = [make_user(email=f"p{n}@example.com") for n in range(5)]
     room = services.conversation_create(kind="workroom", title="Counted", members=people[:3])
     members = list(people[:3])
@@ -72,7 +79,9 @@ def test_the_stored_count_matches_a_recount_through_any_mix_of_changes(make_user
 
 
 @pytest.mark.django_db
-def test_a_send_costs_the_same_statements_however_long_the_backlog(alice, bob, send, settings):
+def test_a_send_costs_the_same_statements_however_long_the_backlog(
+    alice, bob, send, settings, send_path
+):
     """The count is not recomputed from the messages on every send (it was a COUNT per member
     over their unread messages, growing with the backlog)."""
     settings.MESSAGE_RATE_LIMIT = 1000
@@ -90,3 +99,45 @@ def test_a_send_costs_the_same_statements_however_long_the_backlog(alice, bob, s
     assert statements_for_one_send() == few
     assert _stored(room)[bob.pk] == 43
     assert selectors.unread_counts(conversation_id=room.pk) == {alice.pk: 0, bob.pk: 43}
+
+
+@pytest.mark.django_db
+def test_the_one_statement_send_writes_and_reads_what_the_portable_one_does(make_user, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement send is PostgreSQL's")
+    people = [make_user(email=f"w{n}@example.com") for n in range(4)]
+    outcomes = {}
+    for path in (True, False):
+        monkeypatch.setattr(services, "ONE_STATEMENT_SEND", path)
+        room = services.conversation_create(kind="workroom", title=f"{path}", members=people)
+        services.participant_update(conversation_id=room.pk, user=people[2], archived=True)
+        for n, sender in enumerate([people[0], people[1], people[0]]):
+            result = services.message_send(
+                conversation_id=room.pk,
+                sender=sender,
+                body=f"hello {n}",
+                client_id=uuid.uuid4(),
+                rate_limited=False,
+            )
+        room.refresh_from_db()
+        last = Message.objects.get(pk=result.message.pk)
+        outcomes[path] = {
+            "payload": {
+                k: v
+                for k, v in result.payload.items()
+                if k not in ("id", "conversation", "client_id", "created_at")
+            },
+            "room": (room.version, room.last_seq, room.last_message_id == last.pk),
+            "members": list(
+                Participant.objects.filter(conversation=room)
+                .order_by("user_id")
+                .values_list("user_id", "unread_count", "last_read_seq", "archived")
+            ),
+            "read_to_last": Participant.objects.get(
+                conversation=room, user=people[0]
+            ).last_read_message_id
+            == last.pk,
+        }
+    assert outcomes[True] == outcomes[False]
+    assert outcomes[True]["room"] == (3, 3, True)
+    assert outcomes[True]["read_to_last"]
