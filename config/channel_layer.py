@@ -121,6 +121,12 @@ POP_BATCH = 64
 
 
 class BundlingRedisChannelLayer(RedisChannelLayer):
+    # The reader's blocking pop asks Redis to answer within this many seconds, and within half
+    # the connection's socket timeout (redis-py's default is 5 s, as was channels-redis's pop):
+    # with the two equal, an idle reader's read timed out whenever the loop was a little
+    # late, and every socket of the process was closed.
+    brpop_timeout = 1
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.ring_size != 1:
@@ -312,6 +318,8 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
         key = self.prefix + real_channel
         backup = self._backup_channel_name(key)
         connection = self.connection(self.consistent_hash(real_channel))
+        socket_timeout = connection.connection_pool.connection_kwargs.get("socket_timeout")
+        block = min(self.brpop_timeout, (socket_timeout or 2 * self.brpop_timeout) / 2)
         try:
             await connection.eval(RESTORE_LUA, 2, key, backup)
             pop = connection.register_script(POP_LUA)
@@ -319,7 +327,7 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
                 while self._waiting:
                     popped = await pop(keys=[key, backup], args=[POP_BATCH])
                     if not popped:
-                        found = await connection.bzpopmin(key, timeout=self.brpop_timeout)
+                        found = await connection.bzpopmin(key, timeout=block)
                         if found is None:
                             continue
                         _, member, score = found

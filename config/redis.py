@@ -27,4 +27,6 @@ def channel_layer_host(url: str) -> dict:
         "retry_on_error": [ConnectionError, TimeoutError, ConnectionResetError],
         "health_check_interval": 15,
         "socket_connect_timeout": 2,
+        # Longer than the reader's blocking pop (BundlingRedisChannelLayer.brpop_timeout).
+        "socket_timeout": 5,
     }

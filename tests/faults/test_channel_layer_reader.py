@@ -147,3 +147,22 @@ async def test_a_reader_that_stops_and_starts_again_delivers_nothing_twice(priva
         assert there._reader.done()
     await here.flush()
     await there.flush()
+
+
+async def test_an_idle_reader_outlives_its_socket_timeout(private_redis):
+    """Nothing to read for longer than the connection's socket timeout: the reader's blocking
+    pop must come back empty first, not time out (which closed every socket of the process)."""
+    host = {**channel_layer_host(private_redis.url + "/0"), "socket_timeout": 0.4}
+    here = BundlingRedisChannelLayer(hosts=[host], prefix="reader")
+    there = layer_on(private_redis.url)
+    channel = await here.new_channel()
+    await here.group_add("room", channel)
+
+    waiting = asyncio.ensure_future(here.receive(channel))
+    await asyncio.sleep(3)  # longer than the timeout and its retries (config/redis.py)
+    assert not waiting.done()
+    await there.group_send_many([("room", {"type": "x", "n": 1})])
+
+    assert (await asyncio.wait_for(waiting, 3))["n"] == 1
+    await here.flush()
+    await there.flush()
