@@ -188,6 +188,8 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
             assert self.require_valid_group_name(group), "Group name not valid"
         local = self._local_deliveries(pairs)
         if local is not None:
+            # The same event object to every local channel, not a copy each (as Redis gave
+            # them): consumers only read events (LiveConsumer.live_event).
             for channel, message in local:
                 self._put(channel, message)
 
