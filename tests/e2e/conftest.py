@@ -9,9 +9,11 @@ main thread).
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from playwright.sync_api import expect
 
 from tests.live_server import Daphne, database_url_for_subprocess
@@ -72,9 +74,33 @@ def daphne_server(django_db_setup, django_db_blocker, mail_dir, tmp_path_factory
 
 
 @pytest.fixture
-def live_url(daphne_server, transactional_db):
-    """The live server's base URL, with a database the server can see and that is emptied after."""
-    return daphne_server
+def live_url(daphne_server, transactional_db, browser):
+    """The live server's base URL, with a database the server can see and that is emptied after.
+
+    Before it is emptied, every page the test opened is closed and the server's database
+    work is let finish: an open page keeps its socket and sends frames (read receipts,
+    pings), and a server transaction still running when the tables are truncated deadlocked
+    with the truncate (seen in CI).
+    """
+    yield daphne_server
+    for context in browser.contexts:
+        context.close()
+    _wait_for_the_server_to_be_idle()
+
+
+def _wait_for_the_server_to_be_idle(timeout: float = 10.0) -> None:
+    if connection.vendor != "postgresql":
+        return  # SQLite: one writer at a time, the flush waits its turn
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND state <> 'idle'"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)
 
 
 @pytest.fixture
