@@ -96,6 +96,10 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
             "timeout": 10,
         },
         "server_side_binding": True,
+        # psycopg prepares a statement on a connection after its fifth run there; Django
+        # turns that off unless asked. Behind a pooler in transaction mode set it to 0
+        # (docs/live-delivery.md, "Scaling out").
+        "prepare_threshold": env.int("DATABASE_PREPARE_THRESHOLD", default=5) or None,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,0 +1,30 @@
+"""PostgreSQL prepares the statements a connection runs again and again (settings:
+`prepare_threshold`; Django turns it off unless asked). Without it every send's statements
+were parsed and planned anew: about half of PostgreSQL's CPU per send (docs/live-delivery.md)."""
+
+import uuid
+
+import pytest
+from django.db import connection
+
+from messaging import services
+
+
+@pytest.mark.django_db
+def test_a_sends_statements_are_prepared_after_a_few_runs(alice, bob):
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    room = services.conversation_open_direct(user=alice, other=bob)
+    for n in range(8):
+        services.message_send(
+            conversation_id=room.pk,
+            sender=alice,
+            body=f"hello {n}",
+            client_id=uuid.uuid4(),
+            rate_limited=False,
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("FOR UPDATE OF c" in sql for sql in prepared), prepared
+    assert any("WITH new_message AS" in sql for sql in prepared), prepared
