@@ -2,8 +2,6 @@
 `prepare_threshold`; Django turns it off unless asked). Without it every send's statements
 were parsed and planned anew: about half of PostgreSQL's CPU per send (docs/live-delivery.md)."""
 
-import uuid
-
 import pytest
 from django.db import connection
 
@@ -11,18 +9,13 @@ from messaging import services
 
 
 @pytest.mark.django_db
-def test_a_sends_statements_are_prepared_after_a_few_runs(alice, bob):
+def test_a_sends_statements_are_prepared_after_a_few_runs(alice, bob, send, settings):
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
+    settings.MESSAGE_RATE_LIMIT = 1000
     room = services.conversation_open_direct(user=alice, other=bob)
-    for n in range(8):
-        services.message_send(
-            conversation_id=room.pk,
-            sender=alice,
-            body=f"hello {n}",
-            client_id=uuid.uuid4(),
-            rate_limited=False,
-        )
+    for _ in range(8):
+        send(room, alice)
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
