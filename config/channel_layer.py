@@ -48,6 +48,12 @@ local members, plain = {}, {}
 for i = 1, #KEYS do
     redis.call('ZREMRANGEBYSCORE', KEYS[i], 0, oldest_member)
     members[i] = redis.call('ZRANGE', KEYS[i], 0, -1)
+    for _, member in ipairs(members[i]) do
+        if not string.find(member, '!', 1, true) then
+            plain[#plain + 1] = i
+            plain[#plain + 1] = member
+        end
+    end
 end
 local bundles, order = {}, {}
 local pos = 9
@@ -58,18 +64,13 @@ while pos <= #ARGV do
         local group = tonumber(ARGV[pos + 1 + j])
         for _, member in ipairs(members[group]) do
             local bang = string.find(member, '!', 1, true)
-            if bang then
-                local process = string.sub(member, 1, bang)
-                if process ~= me then
-                    if not channels[process] then
-                        channels[process] = {}
-                        seen[#seen + 1] = process
-                    end
-                    table.insert(channels[process], member)
+            local process = bang and string.sub(member, 1, bang)
+            if process and process ~= me then
+                if not channels[process] then
+                    channels[process] = {}
+                    seen[#seen + 1] = process
                 end
-            else
-                plain[#plain + 1] = group
-                plain[#plain + 1] = member
+                table.insert(channels[process], member)
             end
         end
     end
@@ -305,9 +306,9 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
         loop = asyncio.get_running_loop()
         if self._reader is None or self._reader.done() or self._reader_loop is not loop:
             self._reader_loop = loop
-            self._reader = loop.create_task(self._read(self._process_name))
+            self._reader = loop.create_task(self._read())
 
-    async def _read(self, real_channel) -> None:
+    async def _read(self) -> None:
         """Pop and file events while any consumer of this process is waiting for one.
 
         Under load this is one round trip per batch of bundles (POP_LUA: forget the batch
@@ -317,9 +318,9 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
         reader had popped but not filed is in the backup, and the next reader puts it back
         first, as the stock code does.
         """
-        key = self.prefix + real_channel
+        key = self.prefix + self._process_name
         backup = self._backup_channel_name(key)
-        connection = self.connection(self.consistent_hash(real_channel))
+        connection = self.connection(0)
         socket_timeout = connection.connection_pool.connection_kwargs.get("socket_timeout")
         block = min(self.brpop_timeout, (socket_timeout or 2 * self.brpop_timeout) / 2)
         try:
@@ -351,19 +352,17 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
                 self.receive_buffer[name].put_nowait(_ReaderFailed(error))
 
     def _file(self, member: bytes) -> None:
-        if member[12:15] != BUNDLE_MARK:  # a stock message (send() to one channel)
+        tag_end = 12 + len(BUNDLE_MARK)  # after the random bytes and the mark
+        if member[12:tag_end] != BUNDLE_MARK:  # a stock message (send() to one channel)
             message = self.deserialize(member)
             channels = message.pop("__asgi_channel__")
             self._put_all(channels if isinstance(channels, list) else [channels], message)
             return
-        position, end = 15, len(member)
-        while position < end:
-            colon = member.index(b":", position)
-            start, position = colon + 1, colon + 1 + int(member[position:colon])
-            channels = member[start:position].decode().split(",")
-            colon = member.index(b":", position)
-            start, position = colon + 1, colon + 1 + int(member[position:colon])
-            self._put_all(channels, self.deserialize(member[start:position]))
+        position = tag_end
+        while position < len(member):
+            channels, position = _netstring(member, position)
+            payload, position = _netstring(member, position)
+            self._put_all(channels.decode().split(","), self.deserialize(payload))
 
     def _put_all(self, channels, message) -> None:
         for channel in channels:
@@ -378,6 +377,13 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
         self._channel_groups.clear()
         self._dropped.clear()
         await super().flush()
+
+
+def _netstring(data: bytes, position: int) -> tuple[bytes, int]:
+    """The `<length>:<bytes>` at `position`, and where the next one starts."""
+    colon = data.index(b":", position)
+    end = colon + 1 + int(data[position:colon])
+    return data[colon + 1 : end], end
 
 
 class _ReaderFailed:

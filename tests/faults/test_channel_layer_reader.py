@@ -166,3 +166,18 @@ async def test_an_idle_reader_outlives_its_socket_timeout(private_redis):
     assert (await asyncio.wait_for(waiting, 3))["n"] == 1
     await here.flush()
     await there.flush()
+
+
+async def test_a_plain_channel_in_a_group_gets_each_event_once(private_redis):
+    """A group may hold a channel that is not a process's (channels-redis allows it): it is
+    sent each event of the publish once, even when its group takes several events."""
+    layer = layer_on(private_redis.url)
+    await layer.group_add("room", "worker")
+    await layer.group_send_many([("room", {"type": "x", "n": n}) for n in range(3)])
+
+    got = [await asyncio.wait_for(layer.receive("worker"), 2) for _ in range(3)]
+
+    assert [m["n"] for m in got] == [0, 1, 2]
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(layer.receive("worker"), 0.5)
+    await layer.flush()
