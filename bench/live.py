@@ -272,7 +272,6 @@ def main():
             for system in SYSTEMS:  # A B A B …
                 spec = base_spec if system == "baseline" else tandem_spec
                 idle = IDLE if scenario == "10x10" and round_number == 0 else 0
-                idle = idle if IDLE else 0
                 collected[system].append(measure(system, scenario, spec, 8790, idle))
         for system in SYSTEMS:
             headline[(system, scenario)] = report(system, scenario, collected[system])

@@ -598,7 +598,7 @@ def _insert_message_sql(message: Message) -> tuple[str, list]:
 def _conversation_moved_on_sql(conversation, message, *, message_id_sql=None):
     """The UPDATE giving the conversation its new version, seq and last message: the message's
     id as a parameter, or `message_id_sql` (a subquery) when one statement also inserts it."""
-    id_sql, id_params = ("%s", [message.pk]) if message_id_sql is None else (message_id_sql, [])
+    id_sql, id_params = _message_id(message, message_id_sql)
     at = Conversation._meta.get_field("last_message_at").get_db_prep_save(
         message.created_at, connection
     )
@@ -607,6 +607,11 @@ def _conversation_moved_on_sql(conversation, message, *, message_id_sql=None):
         f" last_message_at = %s, last_message_id = {id_sql} WHERE id = %s"
     )
     return sql, [conversation.version, conversation.last_seq, at, *id_params, conversation.pk]
+
+
+def _message_id(message, message_id_sql) -> tuple[str, list]:
+    """The new message's id in a statement: a parameter, or the SQL that yields it."""
+    return ("%s", [message.pk]) if message_id_sql is None else (message_id_sql, [])
 
 
 def _count_new_message(conversation_id: int, *, sender_id, message: Message) -> None:
@@ -618,7 +623,8 @@ def _count_new_message(conversation_id: int, *, sender_id, message: Message) -> 
 
 
 def _counted_sql(conversation_id, sender_id, message, *, message_id_sql=None):
-    id_sql, id_params = ("%s", [message.pk]) if message_id_sql is None else (message_id_sql, [])
+    """_count_new_message's UPDATE; the new message's id as _conversation_moved_on_sql takes it."""
+    id_sql, id_params = _message_id(message, message_id_sql)
     sql = (
         f"UPDATE {Participant._meta.db_table} SET archived = %s,"  # noqa: S608
         " unread_count = CASE WHEN user_id = %s THEN 0 ELSE unread_count + 1 END,"
