@@ -10,11 +10,19 @@ Tandem runs in production shape (uvicorn as in the Dockerfile, one worker on its
 config.settings.production, PostgreSQL (its own database,
 recreated each run) and the Redis channel layer. The per-user send limit is raised for the
 run (MESSAGE_RATE_LIMIT), since one sender per room sends far faster than a person.
+
+Every send waits for its COMMIT, so a disk whose fsync stalls decides Tandem's p99 (one
+stall of 100 ms makes every send committing meanwhile late). The run starts by timing bare
+commits on the bench's database and prints them. BENCH_PG_RAM=1 runs PostgreSQL as a
+cluster of the bench's own in /dev/shm instead of the machine's: the same PostgreSQL with
+the same settings (fsync and synchronous_commit on), on a medium that does not stall, to
+tell the live path's own limit from the disk's.
 """
 
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -23,6 +31,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psycopg
 import redis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +41,8 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", 1 if QUICK else 3))
 SECONDS = 1.5 if QUICK else 3.0
 IDLE = int(os.environ.get("BENCH_IDLE", 2000))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+PG_RAM = os.environ.get("BENCH_PG_RAM") == "1"
+PG_RAM_PORT = 5499
 DB_NAME = "tandem_bench_live"
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379")
 # Total sends per second to try, per system and scenario, lowest first. Steps of a quarter
@@ -85,9 +96,60 @@ def run(cmd, **kwargs):
 
 
 def prepare_database():
-    run(["dropdb", "--force", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", DB_NAME])
-    run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME])
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {DB_NAME}")
     run([PY, "manage.py", "migrate", "-v0"], env=tandem_env())
+
+
+def commit_latency(seconds=5.0, pause=0.02):
+    """Bare one-row INSERT + COMMIT on the bench's database, 50 a second: the disk's share of
+    a send's latency. Returns (p50, p99, max) in ms and how many took over 100 ms."""
+    timings = []
+    with psycopg.connect(f"{PG}/{DB_NAME}") as connection:
+        connection.execute("CREATE TABLE bench_commit_probe (id serial PRIMARY KEY, v text)")
+        connection.commit()
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            began = time.perf_counter()
+            connection.execute("INSERT INTO bench_commit_probe (v) VALUES ('x')")
+            connection.commit()
+            timings.append(1000 * (time.perf_counter() - began))
+            time.sleep(pause)
+        connection.execute("DROP TABLE bench_commit_probe")
+        connection.commit()
+    timings.sort()
+    p50, p99 = timings[len(timings) // 2], timings[int(0.99 * (len(timings) - 1))]
+    return p50, p99, timings[-1], sum(t > 100 for t in timings)
+
+
+class RamPostgres:
+    """A PostgreSQL cluster of the bench's own in /dev/shm, on PG_RAM_PORT (BENCH_PG_RAM=1).
+    initdb's defaults, as the machine's cluster: fsync and synchronous_commit on."""
+
+    def __init__(self):
+        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+        if not found:
+            raise RuntimeError("BENCH_PG_RAM=1 needs PostgreSQL's server programs (pg_ctl)")
+        self.bin = found[-1].parent
+        self.data = Path(tempfile.mkdtemp(prefix="tandem-bench-pg-", dir="/dev/shm"))
+        # initdb and postgres refuse to run as root: run them as the postgres user then.
+        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_user:
+            shutil.chown(self.data, "postgres", "postgres")
+
+    def __enter__(self):
+        run([*self.as_user, self.bin / "initdb", "-D", self.data, "-U", "postgres",
+             "--auth=trust", "-E", "UTF8", "--no-sync"], stdout=subprocess.DEVNULL)  # fmt: skip
+        options = f"-p {PG_RAM_PORT} -k {self.data} -c listen_addresses=127.0.0.1"
+        run([*self.as_user, self.bin / "pg_ctl", "-D", self.data, "-o", options, "-w",
+             "-l", self.data / "log", "start"], stdout=subprocess.DEVNULL)  # fmt: skip
+        return f"postgres://postgres@127.0.0.1:{PG_RAM_PORT}"
+
+    def __exit__(self, *exc):
+        subprocess.run([*self.as_user, self.bin / "pg_ctl", "-D", self.data, "-m", "fast",
+                        "-w", "stop"], stdout=subprocess.DEVNULL, check=False)  # fmt: skip
+        shutil.rmtree(self.data, ignore_errors=True)
 
 
 def make_rooms(rooms, members, tag):
@@ -261,6 +323,12 @@ def main():
         flush=True,
     )
     prepare_database()
+    p50, p99, worst, stalls = commit_latency()
+    print(
+        f"postgres ({'private cluster in /dev/shm' if PG_RAM else PG}): bare commit p50"
+        f" {p50:.1f} ms, p99 {p99:.1f} ms, max {worst:.0f} ms, {stalls} over 100 ms",
+        flush=True,
+    )
     shapes = {"10x10": (10, 10, "a"), "1x200": (1, 200, "b")}
     scenarios = {
         name: (make_rooms(*shapes[name]), baseline_spec(*shapes[name][:2])) for name in SCENARIOS
@@ -283,4 +351,8 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if PG_RAM:
+        with RamPostgres() as PG:  # the module's PG: every function reads it when it runs
+            main()
+    else:
+        main()
