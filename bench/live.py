@@ -33,6 +33,7 @@ from pathlib import Path
 
 import psycopg
 import redis
+from loadgen import percentile  # bench/ is on the path: this file runs as a script
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -119,9 +120,12 @@ def commit_latency(seconds=5.0, pause=0.02):
             time.sleep(pause)
         connection.execute("DROP TABLE bench_commit_probe")
         connection.commit()
-    timings.sort()
-    p50, p99 = timings[len(timings) // 2], timings[int(0.99 * (len(timings) - 1))]
-    return p50, p99, timings[-1], sum(t > 100 for t in timings)
+    return (
+        percentile(timings, 0.50),
+        percentile(timings, 0.99),
+        max(timings),
+        sum(t > 100 for t in timings),
+    )
 
 
 class RamPostgres:

@@ -472,7 +472,9 @@ def _store_message(*, conversation, sender, body, client_id, attachment_ids, rea
             conversation, sender=sender, body=body, client_id=client_id, flagged=bool(reasons)
         )
         _count_new_message(conversation.pk, sender_id=sender.pk, message=message)
-        members = None
+        # One query for everyone's unread count and digest state, read under the lock (so it
+        # counts this message, and no other send can interleave).
+        members = notifications.members_for_send(conversation_id=conversation.pk)
     if attachments:
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(message=message)
     if reasons:
@@ -484,10 +486,6 @@ def _store_message(*, conversation, sender, body, client_id, attachment_ids, rea
     message_stored.send(sender=Message, message=message, conversation=conversation)
     # No re-read: the sender is the one sending, the attachments were just locked.
     payload = message_payload(message, attachments=attachments)
-    if members is None:
-        # One query for everyone's unread count and digest state, read under the lock (so it
-        # counts this message, and no other send can interleave).
-        members = notifications.members_for_send(conversation_id=conversation.pk)
     notifications.schedule_digests(message=message, members=members)
     conversation_id = conversation.pk
     events_out = [
