@@ -23,6 +23,7 @@ import json
 import os
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -71,6 +72,11 @@ if QUICK:
 # (the ratio line needs both systems and the 10x10 scenario).
 SYSTEMS = os.environ.get("BENCH_SYSTEMS", "baseline,tandem").split(",")
 SCENARIOS = os.environ.get("BENCH_SCENARIOS", "10x10,1x200").split(",")
+# BENCH_TRACE=1: every level's figures on stderr as each system finishes (why a level failed).
+TRACE = os.environ.get("BENCH_TRACE") == "1"
+# BENCH_PYSPY=FILE: py-spy (not a dependency: `pip install py-spy`) records Tandem's server
+# for the whole run, stacks collapsed into FILE (one per measurement, suffixed .1, .2, …).
+PYSPY = os.environ.get("BENCH_PYSPY")
 if os.environ.get("BENCH_LEVELS"):
     _levels = [int(x) for x in os.environ["BENCH_LEVELS"].split(",")]
     LEVELS = {key: _levels for key in LEVELS}
@@ -247,6 +253,15 @@ def measure(system, scenario, spec, port, idle):
     url = f"ws://127.0.0.1:{port}" if system == "baseline" else f"ws://127.0.0.1:{port}/ws/"
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(spec, handle)
+    profiler = None
+    if PYSPY and system == "tandem":
+        measure.profiles = getattr(measure, "profiles", 0) + 1
+        profiler = subprocess.Popen(
+            [shutil.which("py-spy") or Path(PY).parent / "py-spy", "record", "--pid",
+             str(server.pid), "--format", "raw", "--rate", "250", "--nonblocking",
+             "-o", f"{PYSPY}.{measure.profiles}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
     try:
         out = subprocess.run(
             [
@@ -277,8 +292,21 @@ def measure(system, scenario, spec, port, idle):
         )
         if out.returncode:
             raise RuntimeError(f"load generator failed for {system}:\n{out.stderr[-3000:]}")
-        return json.loads(out.stdout)
+        result = json.loads(out.stdout)
+        if TRACE:
+            for level in result["levels"]:
+                print(
+                    f"  {system} {scenario} {level['target']:7.0f}/s: p50 {level['p50']:6.1f}"
+                    f"  p99 {level['p99']:6.1f} ms  missing {level['missing']}"
+                    f"  cpu {level['cpu_percent']:3.0f}%",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        return result
     finally:
+        if profiler is not None:
+            profiler.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+            profiler.wait(timeout=30)
         server.terminate()
         try:
             server.wait(timeout=10)
