@@ -290,8 +290,10 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
         if isinstance(event, _ReaderFailed):
             self._channel_ended(channel)
             raise event.error
-        if self.receive_buffer[channel].empty():
-            del self.receive_buffer[channel]
+        # The buffer stays while its consumer reads (stock channels-redis deleted it whenever
+        # it was empty, and the consumer's next receive made a new asyncio.Queue: one queue made
+        # per event delivered, ~4 % of the server's CPU in a 200-member room). It goes when the
+        # consumer ends (_channel_ended).
         return event
 
     def _channel_ended(self, channel: str) -> None:

@@ -55,7 +55,7 @@ async def test_events_reach_each_channel_in_order_in_both_processes(private_redi
         got = await receive_all(layer, channel, 60)
         assert [(m["type"], m["n"]) for m in got] == expected
     await asyncio.sleep(0.2)  # anything extra would have arrived by now
-    assert local not in here.receive_buffer and remote not in there.receive_buffer
+    assert here.receive_buffer[local].empty() and there.receive_buffer[remote].empty()
     await here.flush()
     await there.flush()
 
@@ -74,6 +74,21 @@ async def test_a_publish_from_another_event_loop_goes_through_redis(private_redi
 
     assert channel not in layer.receive_buffer
     assert [m["n"] for m in await receive_all(layer, channel, 3)] == [0, 1, 2]
+    await layer.flush()
+
+
+async def test_a_reading_channel_keeps_one_buffer(private_redis):
+    """Stock channels-redis dropped a channel's buffer whenever it was empty, so the
+    consumer's next receive made a new queue: one per event delivered."""
+    layer = layer_on(private_redis.url)
+    channel = await layer.new_channel()
+    await layer.group_add("room", channel)
+    await layer.group_send_many([("room", {"type": "x", "n": 1})])
+    buffer = layer.receive_buffer[channel]
+    assert (await receive_all(layer, channel, 1))[0]["n"] == 1
+    await layer.group_send_many([("room", {"type": "x", "n": 2})])
+    assert (await receive_all(layer, channel, 1))[0]["n"] == 2
+    assert layer.receive_buffer[channel] is buffer
     await layer.flush()
 
 
