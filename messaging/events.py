@@ -8,6 +8,7 @@ import asyncio
 import json
 import logging
 import os
+import threading
 import weakref
 
 from asgiref.sync import SyncToAsync, async_to_sync
@@ -104,16 +105,32 @@ def send_all(pairs: list[tuple[str, dict]]) -> None:
         logger.exception("could not publish %d events", len(pairs))
 
 
+_worker = threading.local()
+
+
+def call_for_loop(loop, function, /, **kwargs):
+    """Call `function` in this worker thread on behalf of `loop` (a thread pool of the
+    consumer's own, not sync_to_async's): what it publishes is handed to that loop."""
+    _worker.loop = loop
+    try:
+        return function(**kwargs)
+    finally:
+        _worker.loop = None
+
+
 def _server_loop():
-    """The event loop this sync thread was started from by sync_to_async, if it still runs."""
+    """The event loop this sync thread works for (call_for_loop, or sync_to_async's), if it
+    still runs."""
     try:
         asyncio.get_running_loop()
         return None  # called from async code: there is nobody to hand over to
     except RuntimeError:
         pass
-    if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
-        return None
-    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    loop = getattr(_worker, "loop", None)
+    if loop is None:
+        if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+            return None
+        loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
     if loop is None or loop.is_closed() or not loop.is_running():
         return None
     return loop
