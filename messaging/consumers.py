@@ -43,9 +43,9 @@ def _message_send_in_thread(loop, kwargs):
 # another's work instead of queuing in the process's one database thread. Called through
 # run_in_executor, not database_sync_to_async: asgiref's copy of the context, its restore in
 # the thread and its shield were ~4 % of the server's CPU under load (py-spy), and
-# message_send needs none of them (Django's connections are thread-local). Sends to one conversation still run
-# one at a time, in arrival order, so their events leave this process in version order (each
-# hands its events to the loop's publisher before its turn ends).
+# message_send needs none of them (Django's connections are thread-local). Sends to one
+# conversation still run one at a time, in arrival order, so their events leave this process
+# in version order (each hands its events to the loop's publisher before its turn ends).
 _SEND_THREADS = ThreadPoolExecutor(thread_name_prefix="tandem-send")
 
 

@@ -343,3 +343,29 @@ class TestResponseTime:
         send(room, bob, "Hi")
 
         assert not ResponseTimeRecord.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("kind", [Message.Kind.USER, Message.Kind.SYSTEM])
+def test_the_send_insert_writes_what_the_orm_would(direct, alice, kind):
+    """On PostgreSQL the send's INSERT reads its values straight off the message: they must be
+    what Django's get_db_prep_save gives, field by field (a new field of a new type falls back
+    to get_db_prep_save by itself)."""
+    message = Message(
+        conversation=direct,
+        seq=7,
+        version=9,
+        kind=kind,
+        sender=alice if kind == Message.Kind.USER else None,
+        body="Hello there",
+        client_id=uuid.uuid4() if kind == Message.Kind.USER else None,
+        created_at=timezone.now(),
+        flagged=kind == Message.Kind.USER,
+    )
+    fields = [f for f in Message._meta.concrete_fields if not f.primary_key]
+    expected = [f.get_db_prep_save(getattr(message, f.attname), connection) for f in fields]
+
+    _, values = services._insert_message_sql(message)
+
+    assert values == expected
+    assert [type(v) for v in values] == [type(v) for v in expected]
