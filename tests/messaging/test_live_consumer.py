@@ -43,6 +43,26 @@ async def test_anonymous_socket_is_accepted_then_closed_with_4401():
     await communicator.wait()
 
 
+async def test_a_signed_in_socket_marks_its_person_online(db, make_user):
+    from django.core.cache import cache
+
+    from messaging.services import presence_cache_key
+
+    user = await database_sync_to_async(make_user)(name="Ada Online")
+    headers = [ORIGIN, (b"cookie", await database_sync_to_async(session_cookie_for)(user))]
+    assert await database_sync_to_async(cache.get)(presence_cache_key(user.pk)) is None
+
+    communicator, connected, _ = await connect(headers)
+    assert connected
+    # Noted right after the handshake, off its path: any answer comes after connect() is done
+    # (not a ping, which notes presence itself).
+    await communicator.send_json_to({"type": "unsubscribe", "conversation": 1})
+    assert (await communicator.receive_json_from(timeout=2))["type"] == "unsubscribed"
+
+    assert await database_sync_to_async(cache.get)(presence_cache_key(user.pk)) is not None
+    await communicator.disconnect()
+
+
 async def test_foreign_origin_is_refused_at_the_handshake(signed_in_headers):
     headers = [(b"origin", b"http://evil.example")] + signed_in_headers[1:]
 
