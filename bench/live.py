@@ -19,6 +19,7 @@ the same settings (fsync and synchronous_commit on), on a medium that does not s
 tell the live path's own limit from the disk's.
 """
 
+import itertools
 import json
 import os
 import resource
@@ -77,6 +78,7 @@ TRACE = os.environ.get("BENCH_TRACE") == "1"
 # BENCH_PYSPY=FILE: py-spy (not a dependency: `pip install py-spy`) records Tandem's server
 # for the whole run, stacks collapsed into FILE (one per measurement, suffixed .1, .2, …).
 PYSPY = os.environ.get("BENCH_PYSPY")
+PROFILE_NUMBERS = itertools.count(1)
 if os.environ.get("BENCH_LEVELS"):
     _levels = [int(x) for x in os.environ["BENCH_LEVELS"].split(",")]
     LEVELS = {key: _levels for key in LEVELS}
@@ -255,11 +257,10 @@ def measure(system, scenario, spec, port, idle):
         json.dump(spec, handle)
     profiler = None
     if PYSPY and system == "tandem":
-        measure.profiles = getattr(measure, "profiles", 0) + 1
         profiler = subprocess.Popen(
             [shutil.which("py-spy") or Path(PY).parent / "py-spy", "record", "--pid",
              str(server.pid), "--format", "raw", "--rate", "250", "--nonblocking",
-             "-o", f"{PYSPY}.{measure.profiles}"],
+             "-o", f"{PYSPY}.{next(PROFILE_NUMBERS)}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
     try:

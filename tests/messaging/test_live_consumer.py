@@ -6,9 +6,11 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 
 from config.asgi import application
+from messaging.services import presence_cache_key
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -44,10 +46,6 @@ async def test_anonymous_socket_is_accepted_then_closed_with_4401():
 
 
 async def test_a_signed_in_socket_marks_its_person_online(db, make_user):
-    from django.core.cache import cache
-
-    from messaging.services import presence_cache_key
-
     user = await database_sync_to_async(make_user)(name="Ada Online")
     headers = [ORIGIN, (b"cookie", await database_sync_to_async(session_cookie_for)(user))]
     assert await database_sync_to_async(cache.get)(presence_cache_key(user.pk)) is None
