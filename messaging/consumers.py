@@ -113,9 +113,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 async with one_at_a_time:
                     await self.dispatch(message)
                 # Let the other sockets of this process have their turn before this one writes
-                # its next frame: a send to a room is a frame for every member, then an unread
-                # count for every member, and the last member's message should not wait behind
-                # everybody's counts.
+                # its next frame: a send to a room is a frame for every member, and the last
+                # member's frame should not wait behind the next events of the others.
                 await asyncio.sleep(0)
 
         tasks = [asyncio.ensure_future(pump(source)) for source in sources]
@@ -350,7 +349,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if event.get("frame") == "conversation.removed":
             removed = json.loads(event["text"])["conversation"]
             await self._leave(removed)
-        text = event.get("text") or events.conversation_updated_text(event, self.user_id)
+        if event.get("new_message") and event["updated"] in self.subscriptions:
+            text = events.message_new_text(event, self.user_id)
+        else:
+            text = event.get("text") or events.conversation_updated_text(event, self.user_id)
         if text is not None:
             # Straight to the server, as self.send would after two more calls: this runs for
             # every member of a room on every message.

@@ -73,6 +73,34 @@ def conversation_updated_text(event: dict, user_id: int) -> str | None:
     )
 
 
+def message_new_event(conversation_id: int, message: dict, unread: dict) -> dict:
+    """A new message, for every member's own group: one event, not message.new to the
+    conversation's subscribers and conversation.updated to every member.
+
+    Every socket that subscribed to a conversation belongs to one of its members, and each
+    socket is in exactly one user group, so each gets this once: a subscribed socket writes
+    message.new carrying its person's unread count (message_new_text), any other socket
+    writes conversation.updated (conversation_updated_text). Two frames per member per
+    message became one (docs/live-delivery.md, "Sixth pass"; the protocol in
+    docs/websocket-protocol.md).
+    """
+    event = conversation_updated_event(conversation_id, message, unread)
+    event["new_message"] = True
+    return event
+
+
+def message_new_text(event: dict, user_id: int) -> str | None:
+    """The message.new frame of message_new_event for a socket subscribed to the conversation:
+    exactly what json.dumps would make of it for this person alone."""
+    count = event["unread"].get(str(user_id))
+    if count is None:
+        return None
+    return (
+        f'{{"type":"message.new","conversation":{int(event["updated"])},'
+        f'"message":{event["last_json"]},"unread":{int(count)}}}'
+    )
+
+
 def _send(group: str, event: dict) -> None:
     send_all([(group, event)])
 

@@ -500,18 +500,9 @@ def _store_message(*, conversation, sender, body, client_id, attachment_ids, rea
     payload = message_payload(message, attachments=attachments)
     notifications.schedule_digests(message=message, members=members)
     conversation_id = conversation.pk
-    events_out = [
-        (
-            events.conversation_group(conversation_id),
-            events.live_event(
-                {"type": "message.new", "conversation": conversation_id, "message": payload},
-                conversation=conversation_id,
-            ),
-        ),
-        *_conversation_updated_pairs(
-            conversation_id, payload, {m.user_id: m.unread for m in members}
-        ),
-    ]
+    events_out = _message_new_pairs(
+        conversation_id, payload, {m.user_id: m.unread for m in members}
+    )
     transaction.on_commit(lambda: events.send_all(events_out))
     return message, payload
 
@@ -724,50 +715,60 @@ def message_post_system(*, conversation: Conversation, body: str) -> Message:
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     message = _append(conversation, sender=None, body=body, kind=Message.Kind.SYSTEM)
     message = with_payload_relations(Message.objects.filter(pk=message.pk)).get()
-    _publish_message(message, frame_type="message.new")
+    payload = message_payload(message)
+    pairs = _message_new_pairs(
+        conversation.pk, payload, unread_counts(conversation_id=conversation.pk)
+    )
+    transaction.on_commit(lambda: events.send_all(pairs))
     return message
 
 
-def _publish_message(message: Message, *, frame_type: str) -> None:
-    """After commit: the message to the conversation's subscribers and, in the same hop to the
-    event loop, each member's unread count and last line to their own sockets."""
+def _message_new_pairs(conversation_id: int, payload: dict, unread: dict) -> list:
+    """A new message to every member's own group, as one event (events.message_new_event):
+    their subscribed sockets write it as message.new with the count, the others as
+    conversation.updated."""
+    event = events.message_new_event(conversation_id, payload, unread)
+    return [(events.user_group(user_id), event) for user_id in unread]
+
+
+def _publish_message_updated(message: Message) -> None:
+    """After commit: the changed message to the conversation's subscribers and, in the same
+    hop to the event loop, each member's unread count and last line to their own sockets."""
     payload = message_payload(message)
     conversation_id = message.conversation_id
-    is_newest = frame_type == "message.new"
     transaction.on_commit(
         lambda: events.send_all(
             [
                 (
                     events.conversation_group(conversation_id),
                     events.live_event(
-                        {"type": frame_type, "conversation": conversation_id, "message": payload},
+                        {
+                            "type": "message.updated",
+                            "conversation": conversation_id,
+                            "message": payload,
+                        },
                         conversation=conversation_id,
                     ),
                 ),
-                *_conversation_updated_events(conversation_id, payload if is_newest else None),
+                *_conversation_updated_events(conversation_id),
             ]
         )
     )
 
 
-def _conversation_updated_events(conversation_id: int, last: dict | None = None) -> list:
-    """Each member's unread count and last line, for inboxes, badges and the tab title."""
-    if last is None:
-        last_id = (
-            Conversation.objects.filter(pk=conversation_id)
-            .values_list("last_message_id", flat=True)
-            .first()
-        )
-        if last_id:
-            last = message_payload(with_payload_relations(Message.objects.filter(pk=last_id)).get())
-    return _conversation_updated_pairs(
-        conversation_id, last, unread_counts(conversation_id=conversation_id)
+def _conversation_updated_events(conversation_id: int) -> list:
+    """Each member's unread count and last line, for inboxes, badges and the tab title: one
+    event for every member's own group (events.conversation_updated_event), since each
+    socket's frame is the same but for the count."""
+    last = None
+    last_id = (
+        Conversation.objects.filter(pk=conversation_id)
+        .values_list("last_message_id", flat=True)
+        .first()
     )
-
-
-def _conversation_updated_pairs(conversation_id: int, last: dict | None, unread: dict) -> list:
-    """One event for every member's own group (events.conversation_updated_event): each
-    socket's frame is the same but for the count, so the last message is serialised once."""
+    if last_id:
+        last = message_payload(with_payload_relations(Message.objects.filter(pk=last_id)).get())
+    unread = unread_counts(conversation_id=conversation_id)
     event = events.conversation_updated_event(conversation_id, last, unread)
     return [(events.user_group(user_id), event) for user_id in unread]
 
@@ -840,7 +841,7 @@ def message_edit(*, message_id, by, body, confirm: bool = False) -> SendResult:
             )
         message.save(update_fields=update)
         message = with_payload_relations(Message.objects.filter(pk=message.pk)).get()
-        _publish_message(message, frame_type="message.updated")
+        _publish_message_updated(message)
     return SendResult(message=message, created=False)
 
 
@@ -866,7 +867,7 @@ def message_delete(*, message_id, by) -> Message:
         conversation_id=message.conversation_id, last_read_seq__lt=message.seq
     ).exclude(user_id=message.sender_id).update(unread_count=F("unread_count") - 1)
     message = with_payload_relations(Message.objects.filter(pk=message.pk)).get()
-    _publish_message(message, frame_type="message.updated")
+    _publish_message_updated(message)
     return message
 
 

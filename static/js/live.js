@@ -121,6 +121,16 @@ class LiveSocket extends EventTarget {
       case "message.updated":
         this.seen(frame.conversation, frame.message.version);
         this.emit("message", { message: frame.message, live: true });
+        // A subscribed socket gets a new message once, with this person's unread count, in
+        // place of the conversation.updated an inbox-only socket gets: pass that on as one.
+        if (frame.type === "message.new" && typeof frame.unread === "number") {
+          this.emit("conversation.updated", {
+            type: "conversation.updated",
+            conversation: frame.conversation,
+            unread: frame.unread,
+            last_message: frame.message,
+          });
+        }
         return;
       case "message.ack":
         this.pending.delete(frame.client_id);

@@ -182,7 +182,7 @@ async def test_a_slow_consumer_does_not_hold_up_the_others(alice, bob, eve, sett
     # A member whose process never reads its channel (a stuck tab or a wedged server).
     layer = get_channel_layer()
     stuck = await layer.new_channel()
-    await layer.group_add(f"conversation.{conversation.pk}", stuck)
+    await layer.group_add(f"user.{eve.pk}", stuck)
 
     await send_many(conversation, alice, [f"m{n}" for n in range(40)])
 

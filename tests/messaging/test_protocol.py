@@ -266,6 +266,42 @@ async def test_unread_counts_arrive_as_conversation_updated(room):
     assert updated["last_message"]["body"] == "count me"
 
 
+async def test_a_new_message_is_one_frame_per_socket(room, bob):
+    """message.new carries the person's unread count to a socket subscribed to the
+    conversation; their other sockets (an inbox tab) get conversation.updated; nobody gets
+    both."""
+    conversation, a, b = room
+    await subscribe(a, conversation.pk)
+    await subscribe(b, conversation.pk)
+    inbox = await socket_for(bob)
+    try:
+        await a.send_json_to(send_frame(conversation.pk, "one frame"))
+        message = (await expect(a, "message.ack"))["message"]
+
+        assert await b.receive_json_from(timeout=3) == {
+            "type": "message.new",
+            "conversation": conversation.pk,
+            "message": message,
+            "unread": 1,
+        }
+        assert await a.receive_json_from(timeout=3) == {
+            "type": "message.new",
+            "conversation": conversation.pk,
+            "message": message,
+            "unread": 0,
+        }
+        assert await inbox.receive_json_from(timeout=3) == {
+            "type": "conversation.updated",
+            "conversation": conversation.pk,
+            "unread": 1,
+            "last_message": message,
+        }
+        for socket in (a, b, inbox):
+            assert await socket.receive_nothing(timeout=0.3)
+    finally:
+        await inbox.disconnect()
+
+
 async def expect_type_only(communicator, frame_type):
     while True:
         frame = await communicator.receive_json_from(timeout=3)

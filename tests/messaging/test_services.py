@@ -1,3 +1,4 @@
+import asyncio
 import threading
 import uuid
 from datetime import timedelta
@@ -8,7 +9,7 @@ from channels.layers import get_channel_layer
 from django.db import connection, transaction
 from django.utils import timezone
 
-from messaging import services
+from messaging import events, services
 from messaging.models import Conversation, Message, MessageRevision, Participant, PolicyFlag
 from messaging.selectors import catch_up, unread_counts
 
@@ -144,11 +145,11 @@ class TestConduct:
 
 class TestPublishing:
     def test_published_once_and_only_after_commit(
-        self, direct, alice, send, django_capture_on_commit_callbacks
+        self, direct, alice, bob, send, django_capture_on_commit_callbacks
     ):
         layer = get_channel_layer()
         channel = async_to_sync(layer.new_channel)()
-        async_to_sync(layer.group_add)(f"conversation.{direct.pk}", channel)
+        async_to_sync(layer.group_add)(f"user.{bob.pk}", channel)
 
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             message = send(direct, alice, "after commit")
@@ -156,9 +157,18 @@ class TestPublishing:
         for callback in callbacks:
             callback()
 
-        event = async_to_sync(layer.receive)(channel)
-        assert event["frame"] == "message.new"
-        assert f'"id":{message.pk}' in event["text"]
+        # One event per member's own group, for their sockets to write as message.new
+        # (subscribed) or conversation.updated; nothing else.
+        async def receive_all():
+            event = await layer.receive(channel)
+            with pytest.raises(TimeoutError):
+                await asyncio.wait_for(layer.receive(channel), 0.2)
+            return event
+
+        event = async_to_sync(receive_all)()
+        assert event["new_message"] and event["updated"] == direct.pk
+        assert event["unread"] == {str(alice.pk): 0, str(bob.pk): 1}
+        assert f'"id":{message.pk}' in events.message_new_text(event, bob.pk)
 
     def test_a_rolled_back_send_publishes_nothing(
         self, direct, alice, send, django_capture_on_commit_callbacks
