@@ -67,10 +67,22 @@ def test_two_people_talk_live(browser, live_url, people):
     sam_page.evaluate("window.dispatchEvent(new Event('focus'))")
     expect(morgan_page.get_by_text("Seen", exact=True)).to_be_visible()
 
+    # Morgan looks away (so the reply stays unread) while Sam answers.
+    morgan_page.evaluate("document.hasFocus = () => false")
     send(sam_page, "Yes! Tomorrow morning works for me.")
     expect(
         in_thread(morgan_page).get_by_text("Yes! Tomorrow morning works for me.")
     ).to_be_visible()
+    # The tab title and the conversation list beside the thread follow: Morgan's socket,
+    # subscribed, got the reply once, as message.new carrying the unread count, and live.js
+    # passed the count on.
+    conversation_id = chat.get_attribute("data-conversation-id")
+    item = morgan_page.locator(f'[data-convlist] [data-conversation="{conversation_id}"]')
+    expect(item.locator("[data-preview]")).to_have_text("Yes! Tomorrow morning works for me.")
+    expect(item.locator("[data-unread]")).to_contain_text("1")
+    expect(morgan_page).to_have_title(re.compile(r"^\(1\) "))
+    morgan_page.evaluate("delete document.hasFocus; window.dispatchEvent(new Event('focus'))")
+    expect(morgan_page).not_to_have_title(re.compile(r"^\(1\) "))
 
     # Sam's socket is closed from the page; Morgan keeps writing meanwhile.
     sam_page.evaluate("window.tandemLive.socket.close()")
