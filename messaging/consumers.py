@@ -113,10 +113,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 message = await source()
                 async with one_at_a_time:
                     await self.dispatch(message)
-                # No yield here: a message is one event per socket, so there is no second frame
-                # of the same message for the others to go first with (when a message was two,
-                # a yield after each let every socket write its message.new before anyone's
-                # conversation.updated). Yielding anyway cost a loop pass per frame.
+                # No yield after each event: a message is one event per socket, so no socket's
+                # frame of it waits behind another's second one, and a yield costs a loop pass
+                # per frame (docs/live-delivery.md, "Sixth pass").
 
         tasks = [asyncio.ensure_future(pump(source)) for source in sources]
         try:

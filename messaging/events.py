@@ -85,6 +85,7 @@ def message_new_event(conversation_id: int, message: dict, unread: dict) -> dict
     docs/websocket-protocol.md).
     """
     event = conversation_updated_event(conversation_id, message, unread)
+    event["frame"] = "message.new"  # what it mostly becomes; logs name it by this
     event["new_message"] = True
     return event
 

@@ -500,10 +500,7 @@ def _store_message(*, conversation, sender, body, client_id, attachment_ids, rea
     payload = message_payload(message, attachments=attachments)
     notifications.schedule_digests(message=message, members=members)
     conversation_id = conversation.pk
-    events_out = _message_new_pairs(
-        conversation_id, payload, {m.user_id: m.unread for m in members}
-    )
-    transaction.on_commit(lambda: events.send_all(events_out))
+    _publish_message_new(conversation_id, payload, {m.user_id: m.unread for m in members})
     return message, payload
 
 
@@ -715,20 +712,19 @@ def message_post_system(*, conversation: Conversation, body: str) -> Message:
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     message = _append(conversation, sender=None, body=body, kind=Message.Kind.SYSTEM)
     message = with_payload_relations(Message.objects.filter(pk=message.pk)).get()
-    payload = message_payload(message)
-    pairs = _message_new_pairs(
-        conversation.pk, payload, unread_counts(conversation_id=conversation.pk)
+    _publish_message_new(
+        conversation.pk, message_payload(message), unread_counts(conversation_id=conversation.pk)
     )
-    transaction.on_commit(lambda: events.send_all(pairs))
     return message
 
 
-def _message_new_pairs(conversation_id: int, payload: dict, unread: dict) -> list:
-    """A new message to every member's own group, as one event (events.message_new_event):
-    their subscribed sockets write it as message.new with the count, the others as
-    conversation.updated."""
+def _publish_message_new(conversation_id: int, payload: dict, unread: dict) -> None:
+    """After commit: a new message to every member's own group, as one event
+    (events.message_new_event): their subscribed sockets write it as message.new with the
+    count, the others as conversation.updated."""
     event = events.message_new_event(conversation_id, payload, unread)
-    return [(events.user_group(user_id), event) for user_id in unread]
+    pairs = [(events.user_group(user_id), event) for user_id in unread]
+    transaction.on_commit(lambda: events.send_all(pairs))
 
 
 def _publish_message_updated(message: Message) -> None:
