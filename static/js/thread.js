@@ -195,6 +195,7 @@ function markRead() {
 
 live.addEventListener("message", (event) => {
   merge(event.detail.message);
+  stopTyping(event.detail.message.sender?.id);
   render();
 });
 live.addEventListener("subscribed", (event) => {
@@ -209,12 +210,34 @@ live.addEventListener("status", (event) => {
     banner.hidden = false;
   }
 });
+// Who is typing, by user id. A name goes when that person's message lands, or after 4 s
+// without another typing frame (the sender repeats it every 3 s while typing).
+const typers = new Map();
+
+function showTypers() {
+  const names = [...typers.values()].map((typer) => typer.name);
+  if (!names.length) typingLine.textContent = "";
+  else if (names.length === 1) typingLine.textContent = `${names[0]} is typing…`;
+  else typingLine.textContent = `${names.slice(0, -1).join(", ")} and ${names.at(-1)} are typing…`;
+}
+
+function stopTyping(userId) {
+  const typer = typers.get(userId);
+  if (!typer) return;
+  clearTimeout(typer.timer);
+  typers.delete(userId);
+  showTypers();
+}
+
 live.addEventListener("typing", (event) => {
   const frame = event.detail;
   if (frame.conversation !== conversationId) return;
-  typingLine.textContent = `${frame.user.name.split(" ")[0]} is typing…`;
-  clearTimeout(typingLine.timer);
-  typingLine.timer = setTimeout(() => (typingLine.textContent = ""), 4000);
+  clearTimeout(typers.get(frame.user.id)?.timer);
+  typers.set(frame.user.id, {
+    name: frame.user.name.split(" ")[0],
+    timer: setTimeout(() => stopTyping(frame.user.id), 4000),
+  });
+  showTypers();
 });
 live.addEventListener("read", (event) => {
   const frame = event.detail;

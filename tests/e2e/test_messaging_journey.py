@@ -69,10 +69,15 @@ def test_two_people_talk_live(browser, live_url, people):
 
     # Morgan looks away (so the reply stays unread) while Sam answers.
     morgan_page.evaluate("document.hasFocus = () => false")
+    sam_page.get_by_label("Message", exact=True).fill("Yes!")
+    typing = morgan_page.locator("[data-typing]")
+    expect(typing).to_have_text("Sam is typing…")
     send(sam_page, "Yes! Tomorrow morning works for me.")
     expect(
         in_thread(morgan_page).get_by_text("Yes! Tomorrow morning works for me.")
     ).to_be_visible()
+    # Sam's message ends "Sam is typing…" at once, not when its 4 seconds run out.
+    expect(typing).to_have_text("", timeout=1500)
     # The tab title and the conversation list beside the thread follow: Morgan's socket,
     # subscribed, got the reply once, as message.new carrying the unread count, and live.js
     # passed the count on.
