@@ -48,27 +48,32 @@ PG_RAM = os.environ.get("BENCH_PG_RAM") == "1"
 PG_RAM_PORT = 5499
 DB_NAME = "tandem_bench_live"
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379")
-# Total sends per second to try, per system and scenario, lowest first. Steps of an eighth
-# to a quarter near where each system has broken on these machines (the baseline between
-# 4,800 and 12,800, Tandem between 240 and 640), for both, so the ratio is not decided by a
-# coarse grid on one side.
-# fmt: off
+# Total sends per second to try, per system and scenario, lowest first: doubling up to where
+# each system has broken on these machines, then each step 2^(1/6) (12 %) above the last, the
+# same relative step for both systems, so that neither side's figure (and the ratio) is
+# decided by a coarser grid than the other's. BENCH_QUICK=1 steps 26 % (2^(1/3)).
+
+
+def ladder(first, fine_from, last, per_doubling):
+    """first, 2·first, … up to fine_from (a power of two times first), then per_doubling
+    steps per doubling, up to last."""
+    levels = [first]
+    while levels[-1] < fine_from:
+        levels.append(levels[-1] * 2)
+    step = 1
+    while (level := round(fine_from * 2 ** (step / per_doubling))) <= last:
+        levels.append(level)
+        step += 1
+    return levels
+
+
+FINE = 3 if QUICK else 6
 LEVELS = {
-    ("baseline", "10x10"): [100, 200, 400, 800, 1600, 3200, 4000, 4800, 5600, 6400, 8000,
-                            9600, 12800, 16000, 19200, 25600, 32000],
-    ("baseline", "1x200"): [10, 20, 40, 80, 120, 160, 240, 320, 480, 640, 960, 1280],
-    ("tandem", "10x10"): [5, 10, 20, 40, 80, 120, 160, 200, 240, 280, 320, 360, 400, 480, 560,
-                          640, 800, 960, 1200],
-    ("tandem", "1x200"): [2, 5, 10, 15, 20, 30, 40, 60, 80, 120, 160],
+    ("baseline", "10x10"): ladder(100, 3200, 40000, FINE),
+    ("baseline", "1x200"): ladder(10, 160, 2000, FINE),
+    ("tandem", "10x10"): ladder(5, 80, 1600, FINE),
+    ("tandem", "1x200"): ladder(2, 16, 200, FINE),
 }
-if QUICK:
-    LEVELS = {
-        ("baseline", "10x10"): [200, 800, 3200, 4800, 6400, 9600, 12800, 19200, 25600],
-        ("baseline", "1x200"): [20, 80, 160, 320, 640, 1280],
-        ("tandem", "10x10"): [5, 20, 80, 160, 240, 320, 480, 640, 800],
-        ("tandem", "1x200"): [2, 5, 10, 20, 40, 80],
-    }
-# fmt: on
 # For profiling one side: BENCH_SYSTEMS=tandem BENCH_SCENARIOS=10x10 BENCH_LEVELS=80,120,160
 # (the ratio line needs both systems and the 10x10 scenario).
 SYSTEMS = os.environ.get("BENCH_SYSTEMS", "baseline,tandem").split(",")
