@@ -197,8 +197,9 @@ def wait_http(url, timeout=30):
 
 def clear_channel_layer():
     """Forget the previous server's groups: a server that is terminated never discards its
-    sockets from their groups, and those members would live on for the group expiry (a day),
-    each send queuing events for processes that are gone (2,000 idle sockets left 20 stale
+    sockets from their groups, and those members would live on for the group expiry (five
+    minutes; a day before the layer renewed its members), each send queuing events for
+    processes that are gone (2,000 idle sockets left 20 stale
     members in every user group of the next round)."""
     client = redis.Redis.from_url(REDIS)
     prefix = tandem_env()["CHANNEL_LAYER_PREFIX"]

@@ -143,6 +143,9 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
         self._process_name = f"specific.{self.client_prefix}!"
         self._publish_script: AsyncScript | None = None
         self._dropped: dict[str, int] = {}
+        self._renew_timer: asyncio.TimerHandle | None = None
+        self._renew_loop = None
+        self._renewing: asyncio.Task | None = None
 
     # --- groups: Redis for the other processes, and this process's own record --------------
 
@@ -155,6 +158,7 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
             # Recorded once Redis has it: a publish that finds it here also finds it there.
             self._local_groups.setdefault(group, {})[channel] = asyncio.get_running_loop()
             self._channel_groups.setdefault(channel, set()).add(group)
+            self._ensure_renewer()
 
     async def group_discard(self, group, channel):
         self._forget(group, channel)
@@ -175,6 +179,58 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
     def _forget_channel(self, channel: str) -> None:
         for group in list(self._channel_groups.get(channel, ())):
             self._forget(group, channel)
+
+    # --- renewing: a member of a killed process goes within group_expiry, a live one stays ---
+
+    # Redis forgets a group member older than group_expiry (its score is when it joined):
+    # stock channels-redis relies on the consumer's discard, which a killed process never
+    # sends, so its members stayed for the expiry (a day by default), every publish listed
+    # them and queued a bundle for a process that was gone. Here each process renews its own
+    # sockets' memberships several times per expiry, so the expiry can be short (settings:
+    # 5 minutes) without dropping a socket that lives longer.
+    RENEWALS_PER_EXPIRY = 4
+    RENEW_BATCH = 500
+
+    def _ensure_renewer(self) -> None:
+        # A timer, not a sleeping task: a loop that closes (a test's) drops it silently.
+        loop = asyncio.get_running_loop()
+        if self._renew_timer is None or self._renew_loop is not loop:
+            self._renew_loop = loop
+            self._renew_timer = loop.call_later(self._renew_interval(), self._renew_due)
+
+    def _renew_interval(self) -> float:
+        return self.group_expiry / self.RENEWALS_PER_EXPIRY
+
+    def _renew_due(self) -> None:
+        self._renew_timer = None
+        if not self._local_groups:
+            return  # the next group_add starts it again
+        self._renewing = self._renew_loop.create_task(self._renew_logged())
+        self._renew_timer = self._renew_loop.call_later(self._renew_interval(), self._renew_due)
+
+    async def _renew_logged(self) -> None:
+        try:
+            await self.renew_members()
+        except Exception as error:  # Redis away: the next round tries again
+            logger.warning("channel layer could not renew its group members: %r", error)
+
+    async def renew_members(self) -> None:
+        """Mark this process's members of every group as seen now.
+
+        XX: only members Redis still has. A socket that left meanwhile is not put back, and
+        one that Redis lost (a restart) is not either: its reader failed, which closed the
+        socket, and the page's new socket joins again.
+        """
+        now = time.time()
+        memberships = [(group, list(channels)) for group, channels in self._local_groups.items()]
+        connection = self.connection(0)
+        for start in range(0, len(memberships), self.RENEW_BATCH):
+            async with connection.pipeline(transaction=False) as pipeline:
+                for group, channels in memberships[start : start + self.RENEW_BATCH]:
+                    key = self._group_key(group)
+                    pipeline.zadd(key, dict.fromkeys(channels, now), xx=True)
+                    pipeline.expire(key, self.group_expiry)
+                await pipeline.execute()
 
     # --- sending ------------------------------------------------------------------------------
 
@@ -371,9 +427,12 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
             self._put(channel, message)
 
     async def flush(self):
-        if self._reader is not None and not self._reader.done():
-            self._reader.cancel()
-        self._reader = None
+        for task in (self._reader, self._renewing):
+            if task is not None and not task.done():
+                task.cancel()
+        if self._renew_timer is not None:
+            self._renew_timer.cancel()
+        self._reader = self._renewing = self._renew_timer = None
         self._receiving.clear()
         self._local_groups.clear()
         self._channel_groups.clear()

@@ -110,7 +110,10 @@ REDIS_URL = env("REDIS_URL", default="")
 # channels-redis drops messages silently once a channel holds `capacity` of them; catch-up by
 # version (ARCHITECTURE.md, "Real time") is the guarantee, the channel layer only a hint.
 CHANNEL_LAYER_CAPACITY = env.int("CHANNEL_LAYER_CAPACITY", default=1000)
-CHANNEL_LAYER_GROUP_EXPIRY = env.int("CHANNEL_LAYER_GROUP_EXPIRY", default=86400)
+# Seconds a group member lives unless renewed; each process renews its own sockets' several
+# times per expiry (config/channel_layer.py), so this only bounds how long a killed
+# process's members linger.
+CHANNEL_LAYER_GROUP_EXPIRY = env.int("CHANNEL_LAYER_GROUP_EXPIRY", default=300)
 
 if REDIS_URL:
     CHANNEL_LAYERS = {

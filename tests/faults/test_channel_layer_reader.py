@@ -5,6 +5,7 @@ nothing."""
 
 import asyncio
 import logging
+import time
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -195,4 +196,50 @@ async def test_a_plain_channel_in_a_group_gets_each_event_once(private_redis):
     assert [m["n"] for m in got] == [0, 1, 2]
     with pytest.raises(asyncio.TimeoutError):
         await asyncio.wait_for(layer.receive("worker"), 0.5)
+    await layer.flush()
+
+
+async def test_a_live_process_keeps_its_members_past_the_group_expiry_a_killed_ones_go(
+    private_redis,
+):
+    """A killed process never discards its sockets from their groups. Redis forgets a member
+    older than the group expiry, and every process renews its own members, so only the dead
+    process's go: until then each publish queued a bundle for a process nobody reads."""
+    here, there = (
+        layer_on(private_redis.url, group_expiry=2),
+        layer_on(private_redis.url, group_expiry=2),
+    )
+    listener = await there.new_channel()
+    await there.group_add("room", listener)
+    dead_process = "specific.deadbeef!"
+    redis = here.connection(0)
+    await redis.zadd(here._group_key("room"), {dead_process + "gone": time.time()})
+
+    await here.group_send_many([("room", {"type": "x", "n": 1})])
+    assert (await receive_all(there, listener, 1))[0]["n"] == 1
+    assert await redis.zcard(here.prefix + dead_process) == 1  # queued for the dead process
+    await redis.delete(here.prefix + dead_process)
+
+    await asyncio.sleep(3.2)  # past the expiry: `there` renewed its member every 0.5 s
+    await here.group_send_many([("room", {"type": "x", "n": 2})])
+
+    assert (await receive_all(there, listener, 1))[0]["n"] == 2
+    assert await redis.zcard(here.prefix + dead_process) == 0
+    assert await redis.zrange(here._group_key("room"), 0, -1) == [listener.encode()]
+    await here.flush()
+    await there.flush()
+
+
+async def test_renewing_does_not_bring_back_a_member_that_left(private_redis):
+    layer = layer_on(private_redis.url)
+    stays, leaves = await layer.new_channel(), await layer.new_channel()
+    await layer.group_add("room", stays)
+    await layer.group_add("room", leaves)
+    members = list(layer._local_groups["room"])  # what a renewal that began now would send
+    await layer.group_discard("room", leaves)
+    layer._local_groups["room"] = dict.fromkeys(members, asyncio.get_running_loop())
+
+    await layer.renew_members()
+
+    assert await layer.connection(0).zrange(layer._group_key("room"), 0, -1) == [stays.encode()]
     await layer.flush()
