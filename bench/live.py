@@ -67,12 +67,12 @@ def ladder(first, fine_from, last, per_doubling):
     return levels
 
 
-FINE = 3 if QUICK else 6
+STEPS_PER_DOUBLING = 3 if QUICK else 6
 LEVELS = {
-    ("baseline", "10x10"): ladder(100, 3200, 40000, FINE),
-    ("baseline", "1x200"): ladder(10, 160, 2000, FINE),
-    ("tandem", "10x10"): ladder(5, 80, 1600, FINE),
-    ("tandem", "1x200"): ladder(2, 16, 200, FINE),
+    ("baseline", "10x10"): ladder(100, 3200, 40000, STEPS_PER_DOUBLING),
+    ("baseline", "1x200"): ladder(10, 160, 2000, STEPS_PER_DOUBLING),
+    ("tandem", "10x10"): ladder(5, 80, 1600, STEPS_PER_DOUBLING),
+    ("tandem", "1x200"): ladder(2, 16, 200, STEPS_PER_DOUBLING),
 }
 # For profiling one side: BENCH_SYSTEMS=tandem BENCH_SCENARIOS=10x10 BENCH_LEVELS=80,120,160
 # (the ratio line needs both systems and the 10x10 scenario).
@@ -199,8 +199,8 @@ def clear_channel_layer():
     """Forget the previous server's groups: a server that is terminated never discards its
     sockets from their groups, and those members would live on for the group expiry (five
     minutes; a day before the layer renewed its members), each send queuing events for
-    processes that are gone (2,000 idle sockets left 20 stale
-    members in every user group of the next round)."""
+    processes that are gone (2,000 idle sockets left 20 stale members in every user group of
+    the next round)."""
     client = redis.Redis.from_url(REDIS)
     prefix = tandem_env()["CHANNEL_LAYER_PREFIX"]
     keys = list(client.scan_iter(f"{prefix}*", count=1000))
