@@ -27,7 +27,8 @@ import time
 
 from channels_redis.core import RedisChannelLayer
 from django.core.exceptions import ImproperlyConfigured
-from redis.commands.core import AsyncScript
+
+from config.redis_direct import LuaScript, loop_commands
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,7 @@ for _, process in ipairs(order) do
 end
 return {over, plain}
 """
+PUBLISH_SCRIPT = LuaScript(PUBLISH_LUA)
 
 
 # Put back what a reader popped but never filed (the stock cleanup script, keys instead of args).
@@ -141,7 +143,6 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
         self._local_groups: dict[str, dict[str, asyncio.AbstractEventLoop]] = {}
         self._channel_groups: dict[str, set[str]] = {}
         self._process_name = f"specific.{self.client_prefix}!"
-        self._publish_script: AsyncScript | None = None
         self._dropped: dict[str, int] = {}
         self._renew_timer: asyncio.TimerHandle | None = None
         self._renew_loop = None
@@ -274,11 +275,9 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
         ]
         for message, numbers in events:
             args += [self.serialize(message), len(numbers), *numbers]
-        connection = self.connection(0)
-        if self._publish_script is None:
-            self._publish_script = AsyncScript(connection, PUBLISH_LUA)
-        over, plain = await self._publish_script(
-            keys=[self._group_key(group) for group in groups], args=args, client=connection
+        # On a connection of its own, not through the client: ~100 µs less CPU per publish.
+        over, plain = await loop_commands(self.connection(0)).run_script(
+            PUBLISH_SCRIPT, [self._group_key(group) for group in groups], args
         )
         if over:
             logger.info("%s bundles of events were over capacity and dropped", over)

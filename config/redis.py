@@ -2,7 +2,8 @@
 
 from urllib.parse import urlsplit, urlunsplit
 
-from redis.asyncio.retry import Retry
+import redis.asyncio.retry
+import redis.retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError, TimeoutError
 
@@ -13,20 +14,31 @@ def redis_db_url(url: str, db: int) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, ""))
 
 
-def channel_layer_host(url: str) -> dict:
-    """A channels-redis host that survives a Redis restart.
+def connection_options(*, for_asyncio: bool) -> dict:
+    """redis-py connection options that survive a Redis restart.
 
     Without retries, every connection pooled before the restart fails once with "Connection
-    closed by server", so each socket that joins a group right after it dies too. With them,
-    a stale connection is replaced and the command retried; only sockets that were waiting on
-    Redis at the moment it went away are closed, and their pages reconnect and catch up.
+    closed by server": each socket that joins a group right after it dies too, and each
+    thread's next send fails its send-limit count. With them, a stale connection is replaced
+    and the command retried; only what was waiting on Redis at the moment it went away fails
+    (a socket's page reconnects and catches up).
     """
+    retry_class = redis.asyncio.retry.Retry if for_asyncio else redis.retry.Retry
     return {
-        "address": url,
-        "retry": Retry(ExponentialBackoff(cap=1.0, base=0.05), retries=3),
+        "retry": retry_class(ExponentialBackoff(cap=1.0, base=0.05), retries=3),
         "retry_on_error": [ConnectionError, TimeoutError, ConnectionResetError],
         "health_check_interval": 15,
         "socket_connect_timeout": 2,
-        # Longer than the reader's blocking pop (BundlingRedisChannelLayer.brpop_timeout).
+        # Longer than the channel layer reader's blocking pop (its brpop_timeout).
         "socket_timeout": 5,
     }
+
+
+def channel_layer_host(url: str) -> dict:
+    """A channels-redis host (asyncio connections)."""
+    return {"address": url, **connection_options(for_asyncio=True)}
+
+
+def cache_options() -> dict:
+    """OPTIONS for Django's Redis cache (sync connections)."""
+    return connection_options(for_asyncio=False)

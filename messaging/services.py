@@ -21,8 +21,8 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from redis.commands.core import Script
 
+from config.redis_direct import LuaScript, thread_commands
 from messaging import events, notifications
 from messaging.conduct import Reason, check_message
 from messaging.models import (
@@ -232,17 +232,17 @@ local count = redis.call('INCR', KEYS[1])
 redis.call('EXPIRE', KEYS[1], ARGV[1], 'NX')
 return {count, redis.call('TTL', KEYS[1])}
 """
-# Made once (its SHA1 with it), run on whichever client the cache hands out: registering it on
-# the client at every send made a send ~0.7 ms dearer in two alternating `send_one` runs.
-_SEND_COUNT_SCRIPT = Script(None, _SEND_COUNT_LUA.encode())
+_SEND_COUNT_SCRIPT = LuaScript(_SEND_COUNT_LUA)
 
 
 def _redis_send_count(user, period: int) -> tuple[int, int]:
     """One round trip and one command (EVALSHA): as a pipeline of INCR, EXPIRE and TTL,
-    redis-py's packing of three commands cost ~2 % of the server's CPU under load."""
+    redis-py's packing of three commands cost ~2 % of the server's CPU under load. Sent on
+    the thread's own connection to the cache's Redis, not through the client (~90 µs less
+    CPU per send: config/redis_direct.py)."""
     key = cache.make_key(f"ratelimit:send:{user.pk}")
     client = cache._cache.get_client(key, write=True)
-    count, ttl = _SEND_COUNT_SCRIPT(keys=[key], args=[period], client=client)
+    count, ttl = thread_commands(client).run_script(_SEND_COUNT_SCRIPT, [key], [period])
     return count, max(1, ttl)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import environ
 
-from config.redis import channel_layer_host, redis_db_url
+from config.redis import cache_options, channel_layer_host, redis_db_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -134,6 +134,7 @@ if REDIS_URL:
             # Django's RedisCache, reusing its redis-py client (config/cache.py).
             "BACKEND": "config.cache.ReusingRedisCache",
             "LOCATION": redis_db_url(REDIS_URL, 1),
+            "OPTIONS": cache_options(),
         }
     }
     CELERY_BROKER_URL = redis_db_url(REDIS_URL, 2)

@@ -1,0 +1,94 @@
+"""The live path's Redis scripts on connections of their own (config/redis_direct.py), on a
+private Redis: they survive a restart (the connection is made again, the script sent again),
+a command that times out leaves no reply behind for the next one, and a thread's connection
+goes with the thread."""
+
+import gc
+import threading
+
+import pytest
+import redis
+import redis.asyncio
+
+from config.redis import cache_options, channel_layer_host
+from config.redis_direct import LuaScript, loop_commands, thread_commands
+
+COUNT = LuaScript("return redis.call('INCRBY', KEYS[1], ARGV[1])")
+
+
+def sync_client(url, **options):
+    """As the cache makes it (settings.CACHES): its retry policy and timeouts."""
+    return redis.Redis.from_url(url, **(cache_options() | options))
+
+
+def async_client(url, **options):
+    """As the channel layer makes it: its retry policy and timeouts."""
+    host = channel_layer_host(url) | options
+    return redis.asyncio.Redis.from_url(host.pop("address"), **host)
+
+
+def test_a_thread_survives_a_restart_and_a_forgotten_script(private_redis):
+    commands = thread_commands(sync_client(private_redis.url))
+    assert commands.run_script(COUNT, ["n"], [2]) == 2
+
+    private_redis.restart()  # drops the connection, and Redis forgets the script and the key
+
+    assert commands.run_script(COUNT, ["n"], [5]) == 5
+    assert commands.run_script(COUNT, ["n"], [1]) == 6
+
+
+async def test_a_loop_survives_a_restart_and_a_forgotten_script(private_redis):
+    client = async_client(private_redis.url)
+    commands = loop_commands(client)
+    assert await commands.run_script(COUNT, ["n"], [2]) == 2
+
+    private_redis.restart()
+
+    assert await commands.run_script(COUNT, ["n"], [5]) == 5
+    assert await commands.run_script(COUNT, ["n"], [1]) == 6
+    await client.aclose(close_connection_pool=True)
+
+
+async def test_a_timed_out_command_leaves_no_reply_for_the_next(private_redis):
+    client = async_client(private_redis.url, socket_timeout=0.2)
+    commands = loop_commands(client)
+
+    with pytest.raises(redis.TimeoutError):
+        await commands.execute("BLPOP", "nothing", 1)  # Redis answers after 1 s, too late
+
+    # Had the connection been kept, this would read BLPOP's late answer (nil).
+    assert await commands.execute("ECHO", "after") == b"after"
+    await client.aclose(close_connection_pool=True)
+
+
+def test_a_timed_out_command_in_a_thread_leaves_no_reply_for_the_next(private_redis):
+    commands = thread_commands(sync_client(private_redis.url, socket_timeout=0.2))
+
+    with pytest.raises(redis.TimeoutError):
+        commands.execute("BLPOP", "nothing", 1)
+
+    assert commands.execute("ECHO", "after") == b"after"
+
+
+def test_each_thread_has_its_own_connection_and_it_goes_with_the_thread(private_redis):
+    observer = redis.Redis.from_url(private_redis.url)
+    commands = thread_commands(sync_client(private_redis.url))
+    before = observer.info("clients")["connected_clients"]
+    ready, finish = threading.Barrier(6), threading.Event()
+
+    def work():
+        commands.run_script(COUNT, ["n"], [1])
+        ready.wait(timeout=5)  # all five connected at once: none shares another's connection
+        finish.wait(timeout=5)
+
+    threads = [threading.Thread(target=work) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    ready.wait(timeout=5)
+    assert observer.info("clients")["connected_clients"] == before + 5
+    assert observer.get("n") == b"5"
+    finish.set()
+    for thread in threads:
+        thread.join()
+    gc.collect()
+    assert observer.info("clients")["connected_clients"] == before
