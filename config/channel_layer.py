@@ -120,6 +120,7 @@ for i = 1, #popped, 2 do
 end
 return popped
 """
+POP_SCRIPT = LuaScript(POP_LUA)
 POP_BATCH = 64
 
 
@@ -276,7 +277,7 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
         for message, numbers in events:
             args += [self.serialize(message), len(numbers), *numbers]
         # On a connection of its own, not through the client: ~100 µs less CPU per publish.
-        over, plain = await loop_commands(self.connection(0)).run_script(
+        over, plain = await loop_commands(self.connection(0), "publish").run_script(
             PUBLISH_SCRIPT, [self._group_key(group) for group in groups], args
         )
         if over:
@@ -378,20 +379,22 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
         key = self.prefix + self._process_name
         backup = self._backup_channel_name(key)
         connection = self.connection(0)
+        # Its own connection, not the client's: ~100 µs less CPU per batch, and a blocking pop
+        # does not hold up the publisher's commands.
+        commands = loop_commands(connection, "reader")
         socket_timeout = connection.connection_pool.connection_kwargs.get("socket_timeout")
         block = min(self.brpop_timeout, (socket_timeout or 2 * self.brpop_timeout) / 2)
         try:
             await connection.eval(RESTORE_LUA, 2, key, backup)
-            pop = connection.register_script(POP_LUA)
             while True:
                 while self._waiting:
-                    popped = await pop(keys=[key, backup], args=[POP_BATCH])
+                    popped = await commands.run_script(POP_SCRIPT, [key, backup], [POP_BATCH])
                     if not popped:
-                        found = await connection.bzpopmin(key, timeout=block)
+                        found = await commands.execute("BZPOPMIN", key, block)
                         if found is None:
                             continue
                         _, member, score = found
-                        await connection.zadd(backup, {member: float(score)})
+                        await commands.execute("ZADD", backup, score, member)
                         popped = [member, score]
                     # Nothing awaits from here to the next pop: events are filed in order.
                     for member in popped[::2]:

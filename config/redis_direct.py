@@ -117,9 +117,14 @@ def thread_commands(client) -> ThreadCommands:
     return commands
 
 
-def loop_commands(client) -> LoopCommands:
-    """The LoopCommands of an asyncio redis-py client (clients are per event loop)."""
-    commands = _loop_commands.get(client)
+def loop_commands(client, purpose: str) -> LoopCommands:
+    """The LoopCommands of an asyncio redis-py client (clients are per event loop) for one
+    purpose: each purpose its own connection, so that one waiting on a blocking command does
+    not hold up another's."""
+    by_purpose = _loop_commands.get(client)
+    if by_purpose is None:
+        by_purpose = _loop_commands[client] = {}
+    commands = by_purpose.get(purpose)
     if commands is None:
-        commands = _loop_commands[client] = LoopCommands(client)
+        commands = by_purpose[purpose] = LoopCommands(client)
     return commands

@@ -39,7 +39,7 @@ def test_a_thread_survives_a_restart_and_a_forgotten_script(private_redis):
 
 async def test_a_loop_survives_a_restart_and_a_forgotten_script(private_redis):
     client = async_client(private_redis.url)
-    commands = loop_commands(client)
+    commands = loop_commands(client, "test")
     assert await commands.run_script(COUNT, ["n"], [2]) == 2
 
     private_redis.restart()
@@ -51,7 +51,7 @@ async def test_a_loop_survives_a_restart_and_a_forgotten_script(private_redis):
 
 async def test_a_timed_out_command_leaves_no_reply_for_the_next(private_redis):
     client = async_client(private_redis.url, socket_timeout=0.2)
-    commands = loop_commands(client)
+    commands = loop_commands(client, "test")
 
     with pytest.raises(redis.TimeoutError):
         await commands.execute("BLPOP", "nothing", 1)  # Redis answers after 1 s, too late
