@@ -81,8 +81,10 @@ SCENARIOS = os.environ.get("BENCH_SCENARIOS", "10x10,1x200").split(",")
 # BENCH_TRACE=1: every level's figures on stderr as each system finishes (why a level failed).
 TRACE = os.environ.get("BENCH_TRACE") == "1"
 # BENCH_PYSPY=FILE: py-spy (not a dependency: `pip install py-spy`) records Tandem's server
-# for the whole run, stacks collapsed into FILE (one per measurement, suffixed .1, .2, …).
+# for the whole run, stacks collapsed into FILE (one per measurement, suffixed .1, .2, …);
+# BENCH_PYSPY_ARGS adds py-spy options ("--gil": only the thread holding the GIL).
 PYSPY = os.environ.get("BENCH_PYSPY")
+PYSPY_ARGS = os.environ.get("BENCH_PYSPY_ARGS", "").split()
 PROFILE_NUMBERS = itertools.count(1)
 if os.environ.get("BENCH_LEVELS"):
     _levels = [int(x) for x in os.environ["BENCH_LEVELS"].split(",")]
@@ -265,7 +267,7 @@ def measure(system, scenario, spec, port, idle):
     if PYSPY and system == "tandem":
         profiler = subprocess.Popen(
             [shutil.which("py-spy") or Path(PY).parent / "py-spy", "record", "--pid",
-             str(server.pid), "--format", "raw", "--rate", "250", "--nonblocking",
+             str(server.pid), "--format", "raw", "--rate", "250", "--nonblocking", *PYSPY_ARGS,
              "-o", f"{PYSPY}.{next(PROFILE_NUMBERS)}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
