@@ -307,7 +307,8 @@ def measure(system, scenario, spec, port, idle):
                 print(
                     f"  {system} {scenario} {level['target']:7.0f}/s: p50 {level['p50']:6.1f}"
                     f"  p99 {level['p99']:6.1f} ms  missing {level['missing']}"
-                    f"  cpu {level['cpu_percent']:3.0f}%",
+                    f"  cpu {level['cpu_percent']:3.0f}%"
+                    f"  load generator cpu {level['load_cpu_percent']:3.0f}%",
                     file=sys.stderr,
                     flush=True,
                 )
@@ -345,6 +346,8 @@ def report(name, scenario, results):
         f"  p95 {median(results, ['at80', 'p95']):6.1f} ms"
         f"  p99 {median(results, ['at80', 'p99']):6.1f} ms"
         f"  cpu {median(results, ['best', 'cpu_percent']):5.0f}%"
+        f"  where it broke: server cpu {median(results, ['broke', 'cpu_percent']):3.0f}%,"
+        f" load generator cpu {median(results, ['broke', 'load_cpu_percent']):3.0f}%"
     )
     if any("idle_open_seconds" in r for r in results):
         line += (
