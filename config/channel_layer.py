@@ -28,7 +28,7 @@ import time
 from channels_redis.core import RedisChannelLayer
 from django.core.exceptions import ImproperlyConfigured
 
-from config.redis_direct import LuaScript, loop_commands
+from config.redis_direct import loop_commands, script
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ for _, process in ipairs(order) do
 end
 return {over, plain}
 """
-PUBLISH_SCRIPT = LuaScript(PUBLISH_LUA)
+PUBLISH_SCRIPT = script(PUBLISH_LUA)
 
 
 # Put back what a reader popped but never filed (the stock cleanup script, keys instead of args).
@@ -120,7 +120,7 @@ for i = 1, #popped, 2 do
 end
 return popped
 """
-POP_SCRIPT = LuaScript(POP_LUA)
+POP_SCRIPT = script(POP_LUA)
 POP_BATCH = 64
 
 

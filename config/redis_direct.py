@@ -15,19 +15,19 @@ fails is dropped and made again. A script Redis has lost (a restart) is sent aga
 """
 
 import asyncio
-import hashlib
 import threading
 import weakref
 
 import hiredis
+from redis.commands.core import Script
 from redis.exceptions import NoScriptError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 
-class LuaScript:
-    def __init__(self, text: str):
-        self.text = text
-        self.sha = hashlib.sha1(text.encode()).hexdigest()  # noqa: S324 - Redis names scripts so
+def script(text: str) -> Script:
+    """A Lua script and its SHA1, made once, for run_script (redis-py's Script; its own
+    call goes through the client)."""
+    return Script(None, text.encode())
 
 
 class ThreadCommands:
@@ -52,11 +52,11 @@ class ThreadCommands:
             send_and_read, lambda error: connection.disconnect()
         )
 
-    def run_script(self, script: LuaScript, keys: list, args: list):
+    def run_script(self, script: Script, keys: list, args: list):
         try:
             return self.execute("EVALSHA", script.sha, len(keys), *keys, *args)
         except NoScriptError:
-            return self.execute("EVAL", script.text, len(keys), *keys, *args)
+            return self.execute("EVAL", script.script, len(keys), *keys, *args)
 
 
 class LoopCommands:
@@ -94,11 +94,11 @@ class LoopCommands:
                 send_and_read, lambda error: connection.disconnect(nowait=True)
             )
 
-    async def run_script(self, script: LuaScript, keys: list, args: list):
+    async def run_script(self, script: Script, keys: list, args: list):
         try:
             return await self.execute("EVALSHA", script.sha, len(keys), *keys, *args)
         except NoScriptError:
-            return await self.execute("EVAL", script.text, len(keys), *keys, *args)
+            return await self.execute("EVAL", script.script, len(keys), *keys, *args)
 
 
 _thread_commands: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()

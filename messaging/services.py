@@ -22,7 +22,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from config.redis_direct import LuaScript, thread_commands
+from config.redis_direct import script, thread_commands
 from messaging import events, notifications
 from messaging.conduct import Reason, check_message
 from messaging.models import (
@@ -232,7 +232,7 @@ local count = redis.call('INCR', KEYS[1])
 redis.call('EXPIRE', KEYS[1], ARGV[1], 'NX')
 return {count, redis.call('TTL', KEYS[1])}
 """
-_SEND_COUNT_SCRIPT = LuaScript(_SEND_COUNT_LUA)
+_SEND_COUNT_SCRIPT = script(_SEND_COUNT_LUA)
 
 
 def _redis_send_count(user, period: int) -> tuple[int, int]:

@@ -11,9 +11,9 @@ import redis
 import redis.asyncio
 
 from config.redis import cache_options, channel_layer_host
-from config.redis_direct import LuaScript, loop_commands, thread_commands
+from config.redis_direct import loop_commands, script, thread_commands
 
-COUNT = LuaScript("return redis.call('INCRBY', KEYS[1], ARGV[1])")
+COUNT = script("return redis.call('INCRBY', KEYS[1], ARGV[1])")
 
 
 def sync_client(url, **options):
