@@ -15,6 +15,7 @@ fails is dropped and made again. A script Redis has lost (a restart) is sent aga
 """
 
 import asyncio
+import os
 import threading
 import weakref
 
@@ -32,7 +33,8 @@ def script(text: str) -> Script:
 
 class ThreadCommands:
     """Commands from sync code: one connection per thread (each thread its own, as the pool
-    would hand out, without the checkout), closed when the thread ends."""
+    would hand out, without the checkout), closed when the thread ends. A forked process
+    makes its own, as redis-py's pool does: the parent's socket is not its to use."""
 
     def __init__(self, client):
         self._pool = client.connection_pool
@@ -40,8 +42,9 @@ class ThreadCommands:
 
     def execute(self, *args):
         connection = getattr(self._local, "connection", None)
-        if connection is None:
+        if connection is None or self._local.pid != os.getpid():
             connection = self._local.connection = self._pool.make_connection()
+            self._local.pid = os.getpid()
         packed = [hiredis.pack_command(args)]
 
         def send_and_read():

@@ -4,6 +4,7 @@ a command that times out leaves no reply behind for the next one, and a thread's
 goes with the thread."""
 
 import gc
+import os
 import threading
 
 import pytest
@@ -92,3 +93,21 @@ def test_each_thread_has_its_own_connection_and_it_goes_with_the_thread(private_
         thread.join()
     gc.collect()
     assert observer.info("clients")["connected_clients"] == before
+
+
+def test_a_forked_process_does_not_use_its_parents_connection(private_redis):
+    commands = thread_commands(sync_client(private_redis.url))
+    parent_id = commands.execute("CLIENT", "ID")
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: report which connection it talks on, then leave at once
+        try:
+            os.write(write_end, str(commands.execute("CLIENT", "ID")).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    child_id = int(os.read(read_end, 64))
+    os.waitpid(child, 0)
+
+    assert child_id != parent_id
+    assert commands.execute("CLIENT", "ID") == parent_id  # the parent's is still its own
