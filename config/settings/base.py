@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "channels",
     "allauth",
     "allauth.account",
+    "core",
     "profiles",
     "messaging",
     "workrooms",
@@ -51,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "core.middleware.ApplicationErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
