@@ -24,7 +24,7 @@ run: install
 	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
 # The browser suite runs in its own pytest process: Playwright's sync API keeps an event loop
-# on the main thread, which the async unit tests must not share (PITFALLS.md, "Tests").
+# on the main thread, which the async unit tests must not share (docs/conventions.md).
 test: install
 	$(MAKE) --no-print-directory test-unit
 	$(MAKE) --no-print-directory test-e2e

@@ -1,4 +1,4 @@
-"""HTTP through Django, websockets at /ws/ through Channels (ARCHITECTURE.md, "Real time")."""
+"""HTTP through Django, websockets at /ws/ through Channels (docs/architecture.md)."""
 
 import gc
 import os
@@ -29,6 +29,6 @@ application = ProtocolTypeRouter(
 # lives as long as the process: keep it out of the collector's full passes. A full
 # collection walked all of it with the GIL held and stalled every socket of the process
 # ~100 ms every half minute under load; frozen, the pass covers only what was made since
-# (~20 ms). docs/live-delivery.md, "Fourth pass".
+# (~20 ms). docs/adr/0108-freeze-startup-objects.md.
 gc.collect()
 gc.freeze()

@@ -16,7 +16,7 @@ Here `group_send_many(pairs)` publishes any number of (group, event) pairs:
 A receiving process has one reader that pops bundles in batches and files each event into
 its channels' buffers, in order. Capacity, expiry and group expiry work as in channels-redis;
 a process whose queue is full drops whole bundles (logged), and its sockets catch up by
-version (ARCHITECTURE.md). One Redis host: the script touches every key of a send, which a
+version (docs/live-delivery.md). One Redis host: the script touches every key of a send, which a
 sharded layer would spread over hosts.
 """
 

@@ -6,7 +6,7 @@ a connection out of the pool and back, runs the health check, packs every argume
 the client's Encoder one Python call at a time and, on asyncio with a socket timeout, makes a
 task for the write (`wait_for`) and a timeout for the read. On the bench machine that was
 ~120-150 µs of CPU per call; the same script on a redis-py `Connection` of its own, packed by
-hiredis in one call and sent directly, ~35-45 µs (docs/live-delivery.md, "Eighth pass").
+hiredis in one call and sent directly, ~35-45 µs (bench/RESULTS.md, eighth pass).
 
 Only the per-command layer is skipped. The connection is redis-py's, made by the client's own
 pool (its address, credentials, database, TLS, parser), and failures go through the

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from config import views
 
-# The admin's own login would bypass allauth's rate limits (PITFALLS.md): route it through allauth.
+# The admin's own login would bypass allauth's rate limits: route it through allauth.
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Tandem administration"
 admin.site.site_title = "Tandem admin"

@@ -1,4 +1,4 @@
-"""Demo disputes for `manage.py seed_demo` (ARCHITECTURE.md, "Demo data").
+"""Demo disputes for `manage.py seed_demo` (docs/architecture.md, "Demo data").
 
 Between Morgan (client) and Sam (freelancer): an **open** dispute in *Mobile app prototype*
 (Sam says an Android build is outside the agreed scope; a screenshot and the original brief as

@@ -1,4 +1,4 @@
-"""Demo jobs and invitations for `manage.py seed_demo` (ARCHITECTURE.md, "Demo data").
+"""Demo jobs and invitations for `manage.py seed_demo` (docs/architecture.md, "Demo data").
 
 Morgan (client) has an open job **Workshop booking system** with a pending invitation to Sam (sent
 through the service, so Sam's bell has it), plus history: an invitation to that job that

@@ -1,4 +1,4 @@
-"""The one websocket per browser tab (ARCHITECTURE.md, "Websocket protocol"; docs/).
+"""The one websocket per browser tab (docs/websocket-protocol.md).
 
 The consumer is a thin translator: it parses frames, calls services and turns their answers
 and errors into frames. A bad frame gets an error frame; it never closes a good socket.
@@ -115,7 +115,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
                     await self.dispatch(message)
                 # No yield after each event: a message is one event per socket, so no socket's
                 # frame of it waits behind another's second one, and a yield costs a loop pass
-                # per frame (docs/live-delivery.md, "Sixth pass").
+                # per frame (docs/adr/0107-one-event-per-new-message.md).
 
         tasks = [asyncio.ensure_future(pump(source)) for source in sources]
         try:

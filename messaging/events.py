@@ -1,4 +1,4 @@
-"""Publishing live events: only services call these (CONVENTIONS.md, "Live events").
+"""Publishing live events: only services call these (docs/conventions.md, "Live events").
 
 Every frame is serialised to JSON text once, here, and carried through the channel layer as
 that text, so each socket forwards it without encoding it again.
@@ -81,7 +81,7 @@ def message_new_event(conversation_id: int, message: dict, unread: dict) -> dict
     socket is in exactly one user group, so each gets this once: a subscribed socket writes
     message.new carrying its person's unread count (message_new_text), any other socket
     writes conversation.updated (conversation_updated_text). Two frames per member per
-    message became one (docs/live-delivery.md, "Sixth pass"; the protocol in
+    message became one (docs/adr/0107-one-event-per-new-message.md; the protocol in
     docs/websocket-protocol.md).
     """
     event = conversation_updated_event(conversation_id, message, unread)

@@ -1,4 +1,4 @@
-"""One message model for direct messages, workroom chat and dispute threads (ARCHITECTURE.md).
+"""One message model for direct messages, workroom chat and dispute threads (docs/architecture.md).
 
 Invariants the services keep: every change in a conversation bumps `Conversation.version`
 under a row lock and stamps the changed message with it, so versions commit in order and

@@ -1,5 +1,5 @@
 """The one notification service every app uses: a bell entry, a live frame, and e-mail digests
-for messages left unread (ARCHITECTURE.md; issue "Direct messages")."""
+for messages left unread (issue "Direct messages")."""
 
 from dataclasses import dataclass
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""The JSON shapes of the websocket protocol (ARCHITECTURE.md, MESSAGE and USER)."""
+"""The JSON shapes of the websocket protocol (docs/websocket-protocol.md, MESSAGE and USER)."""
 
 from django.urls import reverse
 

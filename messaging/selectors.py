@@ -67,7 +67,7 @@ def unread_counts(*, conversation_id: int) -> dict[int, int]:
 
 
 def catch_up(*, conversation: Conversation, after: int, page: int = 200, latest: int = 50):
-    """(cursor, messages, has_more) for a subscribe frame (ARCHITECTURE.md protocol).
+    """(cursor, messages, has_more) for a subscribe frame (docs/websocket-protocol.md).
 
     The conversation's version is read first: anything committed after that read reaches the
     socket through its group (joined before this call) or the next catch-up, never neither.

@@ -1,7 +1,7 @@
 """Writes for conversations and messages. Views, the consumer, tasks and other apps call these.
 
 Every change in a conversation locks its row, bumps its version and stamps the changed
-message, then publishes after commit (ARCHITECTURE.md, "Real time").
+message, then publishes after commit (docs/architecture.md, "How a message travels").
 """
 
 import functools

@@ -1,5 +1,6 @@
-"""Signals for apps that must react to messaging without messaging knowing them (CONVENTIONS.md:
-signals only there). The dispute app audits each message of a dispute thread this way."""
+"""Signals for apps that must react to messaging without messaging knowing them
+(docs/conventions.md: signals only there). The dispute app audits each message of a dispute
+thread this way."""
 
 from django.dispatch import Signal
 

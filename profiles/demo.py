@@ -1,4 +1,4 @@
-"""Demo people for `manage.py seed_demo` (ARCHITECTURE.md, "Demo data")."""
+"""Demo people for `manage.py seed_demo` (docs/architecture.md, "Demo data")."""
 
 import re
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""Show times in the signed-in user's own timezone (ARCHITECTURE.md, "Time, money, files")."""
+"""Show times in the signed-in user's own timezone (docs/architecture.md, "Time, money, files")."""
 
 from django.utils import timezone
 

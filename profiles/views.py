@@ -27,7 +27,7 @@ SAMPLE_PREFIX = "sample"
 
 
 def _message_url(handle: str) -> str:
-    # messaging owns this endpoint; the literal path is the contract (ARCHITECTURE.md URL map).
+    # messaging owns this endpoint; the literal path is the contract (docs/architecture.md).
     try:
         return reverse("messaging:open_direct", kwargs={"handle": handle})
     except NoReverseMatch:
@@ -103,7 +103,7 @@ def _image_response(field_file, download_name: str) -> FileResponse:
 @login_required
 @require_GET
 def photo(request, handle, name):
-    """A profile photo or its thumbnail: any signed-in user may see it (ARCHITECTURE.md)."""
+    """A profile photo or its thumbnail: any signed-in user may see it."""
     profile = selectors.profile_for_page(handle=handle)
     if profile is None or not profile.photo:
         raise Http404("No such photo.")

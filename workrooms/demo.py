@@ -1,4 +1,4 @@
-"""Demo workrooms for `manage.py seed_demo` (ARCHITECTURE.md, "Demo data").
+"""Demo workrooms for `manage.py seed_demo` (docs/architecture.md, "Demo data").
 
 Morgan (client) and Sam (freelancer) share three rooms: **Website rebuild** (active, with a
 conversation, files with versions, a submitted, an upcoming and an overdue deadline, an

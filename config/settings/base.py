@@ -1,7 +1,7 @@
 """Settings shared by every environment.
 
 Every value that differs between machines comes from the environment, read here and
-only here (ARCHITECTURE.md, "Configuration"). local/test/production change only what differs.
+only here (docs/architecture.md, "Settings"). local/test/production change only what differs.
 """
 
 from pathlib import Path
@@ -110,7 +110,7 @@ REDIS_URL = env("REDIS_URL", default="")
 
 
 # channels-redis drops messages silently once a channel holds `capacity` of them; catch-up by
-# version (ARCHITECTURE.md, "Real time") is the guarantee, the channel layer only a hint.
+# version (docs/live-delivery.md) is the guarantee, the channel layer only a hint.
 CHANNEL_LAYER_CAPACITY = env.int("CHANNEL_LAYER_CAPACITY", default=1000)
 # Seconds a group member lives unless renewed; each process renews its own sockets' several
 # times per expiry (config/channel_layer.py), so this only bounds how long a killed
@@ -212,7 +212,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# User files are private: outside STATIC, never served by a public URL (ARCHITECTURE.md).
+# User files are private: outside STATIC, never served by a public URL.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 STORAGES = {
@@ -244,10 +244,10 @@ LOGGING = {
     },
 }
 
-# Websocket frames larger than this are refused with `too_large` (ARCHITECTURE.md protocol).
+# Websocket frames larger than this are refused with `too_large` (docs/websocket-protocol.md).
 WEBSOCKET_MAX_FRAME_BYTES = 256 * 1024
 
-# --- Messaging (ARCHITECTURE.md protocol; each a setting so load runs and tests can change it)
+# --- Messaging (docs/websocket-protocol.md; each a setting so load runs and tests can change it)
 MESSAGE_MAX_LENGTH = 10_000
 MESSAGE_EDIT_WINDOW_SECONDS = env.int("MESSAGE_EDIT_WINDOW_SECONDS", default=15 * 60)
 MESSAGE_RATE_LIMIT = env.int("MESSAGE_RATE_LIMIT", default=20)  # sends per period per user

@@ -8,7 +8,7 @@ from workrooms.demo import seed_workrooms
 
 
 class Command(BaseCommand):
-    help = "Create the demo data of ARCHITECTURE.md. Idempotent: a re-run changes nothing."
+    help = "Create the demo data (docs/architecture.md). Idempotent: a re-run changes nothing."
 
     def handle(self, *args, **options):
         people = seed_people()
