@@ -25,20 +25,20 @@ async def socket_for(user):
     return communicator
 
 
-async def expect(communicator, frame_type, timeout=3):
+async def expect(communicator, frame_type, timeout=3, also_skip=()):
     """The next frame of this type, skipping conversation.updated (sent to user groups)."""
     while True:
         frame = await communicator.receive_json_from(timeout=timeout)
         if frame["type"] == frame_type:
             return frame
-        assert frame["type"] in {"conversation.updated"}, frame
+        assert frame["type"] in {"conversation.updated", *also_skip}, frame
 
 
-async def subscribe(communicator, conversation_id, after=0):
+async def subscribe(communicator, conversation_id, after=0, also_skip=()):
     await communicator.send_json_to(
         {"type": "subscribe", "conversation": conversation_id, "after": after}
     )
-    return await expect(communicator, "subscribed")
+    return await expect(communicator, "subscribed", also_skip=also_skip)
 
 
 def send_frame(conversation_id, body="Hello", **extra):
@@ -144,7 +144,9 @@ async def test_catch_up_pages_with_has_more(room, alice, settings):
     seen, after = [], 0 + 1
     seen.append(1)
     while True:
-        frame = await subscribe(b, conversation.pk, after=after)
+        # The sends' own message.new events reach b's user group and may be forwarded once the
+        # first subscribe lands; this test is about the catch-up pages, so they are passed over.
+        frame = await subscribe(b, conversation.pk, after=after, also_skip={"message.new"})
         seen += [m["version"] for m in frame["missed"]]
         if not frame["has_more"]:
             break
