@@ -219,7 +219,7 @@ def test_refused_input_keeps_what_was_typed(as_mediator, assigned):
     assert 'value="150"' in page and 'value="EUR"' in page
     assert 'class="errorlist' in page
 
-    # A service refusal (the currency is not a currency) also keeps the text.
+    # A currency Tandem does not take is refused too, and the text is kept.
     response = as_mediator.post(
         mediate_url(assigned, "propose"),
         {"propose-terms": "Split it", "propose-amount": "150", "propose-currency": "Z1"},

@@ -222,7 +222,8 @@ class TestEditing:
     @pytest.mark.parametrize(
         "overrides,field,message",
         [
-            ({"hourly_rate": "-10"}, "hourly_rate", "can&#x27;t be below zero"),
+            ({"hourly_rate": "-10"}, "hourly_rate", "Enter a rate above 0."),
+            ({"hourly_rate": "12.345"}, "hourly_rate", "two decimal places"),
             ({"timezone": "Mars/Olympus_Mons"}, "timezone", "not a timezone we know"),
             ({"overview": "x" * 6000}, "overview", "under 5,000 characters"),
             ({"work_start": "18:00", "work_end": "09:00"}, "work_end", "end after they start"),
