@@ -1,10 +1,10 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.core.validators import URLValidator
+from django_countries import countries
 
 from core.forms import AmountField, CurrencyField, split_list
 from core.money import DEFAULT_CURRENCY, RATE_MAX
-from profiles.countries import COUNTRIES
 from profiles.images import (
     ACCEPT_ATTRIBUTE,
     PHOTO,
@@ -180,7 +180,7 @@ class ProfileForm(forms.Form):
                 "rate_currency": profile.rate_currency,
                 "availability": profile.availability,
                 "timezone": profile.timezone,
-                "country": profile.country,
+                "country": profile.country.code,
                 "languages": ", ".join(profile.languages or []),
                 "work_start": profile.work_start,
                 "work_end": profile.work_end,
@@ -189,7 +189,7 @@ class ProfileForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.fields["timezone"].choices = [("", "Choose your timezone")] + timezone_choices()
-        self.fields["country"].choices = [("", "Choose your country")] + COUNTRIES
+        self.fields["country"].choices = [("", "Choose your country"), *countries]
         if not user.is_freelancer:
             for name in self.FREELANCER_ONLY:
                 del self.fields[name]

@@ -14,9 +14,9 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django_countries.fields import CountryField
 
 from core.money import DEFAULT_CURRENCY, RATE_MAX, AmountValidator, Currency
-from profiles.countries import COUNTRIES, COUNTRY_NAMES
 from profiles.timezones import validate_timezone, zone
 
 HANDLE_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{1,28}[a-z0-9])$"
@@ -208,7 +208,7 @@ class Profile(models.Model):
     )
     availability = models.CharField(max_length=16, choices=Availability.choices, blank=True)
     timezone = models.CharField(max_length=64, blank=True, validators=[validate_timezone])
-    country = models.CharField(max_length=2, choices=COUNTRIES, blank=True)
+    country = CountryField(blank=True)  # an ISO 3166-1 code; .name is the country's name
     languages = models.JSONField(default=list, blank=True)
     # Working hours, wall-clock times in `timezone`; response times count only these.
     work_start = models.TimeField("working hours start", default=time(9))
@@ -255,10 +255,6 @@ class Profile(models.Model):
 
     def local_now(self) -> datetime:
         return timezone.now().astimezone(self.tzinfo)
-
-    @property
-    def country_name(self) -> str:
-        return COUNTRY_NAMES.get(self.country, "")
 
     @property
     def photo_name(self) -> str:

@@ -193,6 +193,24 @@ class TestEditing:
             "PostgreSQL",
         ]
 
+    def test_the_country_is_an_iso_code_shown_by_its_name(self, signed_in, freelancer_user):
+        client = signed_in(freelancer_user)
+        page = client.get("/profile/edit/").content.decode()
+        # Names come from django-countries (the old hand-kept list said "Cape Verde").
+        assert '<option value="CV">Cabo Verde</option>' in page
+        assert '<option value="US">United States</option>' in page
+
+        client.post("/profile/edit/", edit_data(freelancer_user, country="CV"))
+        profile = Profile.objects.get(pk=freelancer_user.pk)
+        assert profile.country.code == "CV"
+        assert "Cabo Verde" in client.get(f"/u/{freelancer_user.handle}/").content.decode()
+        page = client.get("/profile/edit/").content.decode()
+        assert '<option value="CV" selected>Cabo Verde</option>' in page
+
+        response = client.post("/profile/edit/", edit_data(freelancer_user, country="XX"))
+        assert response.status_code == 400
+        assert Profile.objects.get(pk=freelancer_user.pk).country.code == "CV"
+
     def test_clients_have_no_rate_or_skills_fields(self, signed_in, client_user):
         page = signed_in(client_user).get("/profile/edit/").content.decode()
         assert 'name="hourly_rate"' not in page and 'name="skills"' not in page
