@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "workrooms",
     "invitations",
     "disputes",
-    "config.apps.ConfigConfig",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""seed_demo's profiles: the people ARCHITECTURE.md describes, once, however often it runs.
+"""seed_demo's profiles: the documented demo people, once, however often it runs.
 
 Seeding draws and encodes about thirty pictures, so one test seeds twice and checks everything
 in between, rather than every check seeding again.

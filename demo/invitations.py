@@ -1,4 +1,4 @@
-"""Demo jobs and invitations for `manage.py seed_demo` (ARCHITECTURE.md, "Demo data").
+"""Demo jobs and invitations for `manage.py seed_demo`.
 
 Morgan (client) has an open job **Workshop booking system** with a pending invitation to Sam (sent
 through the service, so Sam's bell has it), plus history: an invitation to that job that
@@ -96,7 +96,7 @@ def _history(job: Job, freelancer: User | None, **fields) -> None:
 
 @transaction.atomic
 def seed_invitations(people: dict) -> None:
-    """`people` is profiles.demo.seed_people()'s dict, keyed by e-mail."""
+    """`people` is demo.profiles.seed_people()'s dict, keyed by e-mail."""
     client = people["client@example.com"]
     sam = people["freelancer@example.com"]
     now = timezone.now()

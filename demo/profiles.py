@@ -1,4 +1,4 @@
-"""Demo people for `manage.py seed_demo` (ARCHITECTURE.md, "Demo data")."""
+"""Demo people for `manage.py seed_demo`."""
 
 import re
 from dataclasses import dataclass
@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_countries import countries
 
+from demo.images import portrait_png, screen_png
 from profiles import services
-from profiles.demo_images import portrait_png, screen_png
 from profiles.models import ResponseTimeRecord, User
 
 DEMO_PASSWORD = "tandem-demo"  # noqa: S105 - the published demo password
