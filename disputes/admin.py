@@ -27,7 +27,7 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince, timeuntil
 from django.views.decorators.http import require_POST
 
-from core.forms import MoneyFormMixin
+from core.forms import MoneyFormMixin, apply_service_errors
 from core.money import format_money
 from disputes import services
 from disputes.models import Dispute, DisputeEvent, Dossier, Evidence, InternalNote, Resolution
@@ -684,8 +684,8 @@ class DisputeAdmin(admin.ModelAdmin):
             if draft and draft.get("action") == name:
                 form = form_class(draft.get("data", {}), prefix=name)
                 form.is_valid()
-                for field, errors in draft.get("errors", {}).items():
-                    form.add_error(field if field in form.fields else None, errors)
+                if draft.get("errors"):
+                    apply_service_errors(form, ValidationError(draft["errors"]))
             else:
                 form = form_class(prefix=name)
             forms_by_name[name] = form
