@@ -25,8 +25,13 @@ def _migrate(targets) -> None:
 
 
 def _latest() -> list[tuple[str, str]]:
-    executor = MigrationExecutor(connection)
-    return [key for key in executor.loader.graph.leaf_nodes() if key[0] in {"workrooms", "profiles"}]
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    return [key for key in leaves if key[0] in {"workrooms", "profiles"}]
+
+
+def _write(sql: str, *params) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -34,29 +39,23 @@ def test_stored_money_and_countries_survive_the_migrations(client_user, freelanc
     room = workroom_open(client=client_user, freelancer=freelancer_user, title="Website")
     due = timezone.now() + timedelta(days=3)
     fields = {"workroom": room, "due_at": due, "created_by": client_user}
-    kept = Deadline.objects.create(title="Kept", amount=Decimal("1200"), currency="EUR", **fields)
-    lowered = Deadline.objects.create(title="Lower", amount=Decimal("300"), currency="EUR", **fields)
-    foreign = Deadline.objects.create(title="Yen", amount=Decimal("5000"), currency="EUR", **fields)
+    euros = {"currency": "EUR", **fields}
+    Deadline.objects.create(title="Kept", amount=Decimal("1200"), **euros)
+    lowered = Deadline.objects.create(title="Lower", amount=Decimal("300"), **euros)
+    foreign = Deadline.objects.create(title="Yen", amount=Decimal("5000"), **euros)
     zero = Deadline.objects.create(title="Zero", description="Go.", amount=None, **fields)
     latest = _latest()
     try:
         _migrate(BEFORE)
         # Values the old schema let through: free-text currencies, a zero, a lowercase country.
-        with connection.cursor() as cursor:
-            table = Deadline._meta.db_table
-            cursor.execute(f"UPDATE {table} SET currency = 'eur' WHERE id = %s", [lowered.pk])
-            cursor.execute(f"UPDATE {table} SET currency = 'JPY' WHERE id = %s", [foreign.pk])
-            cursor.execute(
-                f"UPDATE {table} SET amount = 0, currency = 'USD' WHERE id = %s", [zero.pk]
-            )
-            profiles = Profile._meta.db_table
-            cursor.execute(
-                f"UPDATE {profiles} SET country = 'pt', hourly_rate = 0 WHERE user_id = %s",
-                [freelancer_user.pk],
-            )
-            cursor.execute(
-                f"UPDATE {profiles} SET country = 'CV' WHERE user_id = %s", [client_user.pk]
-            )
+        _write("UPDATE workrooms_deadline SET currency = 'eur' WHERE id = %s", lowered.pk)
+        _write("UPDATE workrooms_deadline SET currency = 'JPY' WHERE id = %s", foreign.pk)
+        _write("UPDATE workrooms_deadline SET amount = 0, currency = 'USD' WHERE id = %s", zero.pk)
+        _write(
+            "UPDATE profiles_profile SET country = 'pt', hourly_rate = 0 WHERE user_id = %s",
+            freelancer_user.pk,
+        )
+        _write("UPDATE profiles_profile SET country = 'CV' WHERE user_id = %s", client_user.pk)
     finally:
         _migrate(latest)
 
