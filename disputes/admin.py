@@ -27,6 +27,8 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince, timeuntil
 from django.views.decorators.http import require_POST
 
+from core.forms import MoneyFormMixin, apply_service_errors
+from core.money import format_money
 from disputes import services
 from disputes.models import Dispute, DisputeEvent, Dossier, Evidence, InternalNote, Resolution
 from disputes.permissions import can_mediate
@@ -197,7 +199,7 @@ class ResolutionInline(ReadOnlyInline):
     def money(self, resolution):
         if resolution.amount is None:
             return "—"
-        return f"{resolution.amount} {resolution.currency}".strip()
+        return format_money(resolution.amount, resolution.currency)
 
 
 class InternalNoteInline(ReadOnlyInline):
@@ -219,18 +221,10 @@ class MessageForm(forms.Form):
     )
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(MoneyFormMixin):
     terms = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 80}))
-    amount = forms.DecimalField(
-        required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
-    )
-    currency = forms.CharField(
-        required=False, max_length=3, widget=forms.TextInput(attrs={"size": 4})
-    )
+
+    field_order = ["terms", "amount", "currency"]
 
 
 class NoteForm(forms.Form):
@@ -513,7 +507,7 @@ class DisputeAdmin(admin.ModelAdmin):
     def money(self, dispute):
         if dispute.amount is None:
             return "—"
-        return f"{dispute.amount} {dispute.currency}".strip()
+        return format_money(dispute.amount, dispute.currency)
 
     @admin.display(description="thread")
     def conversation_link(self, dispute):
@@ -690,8 +684,8 @@ class DisputeAdmin(admin.ModelAdmin):
             if draft and draft.get("action") == name:
                 form = form_class(draft.get("data", {}), prefix=name)
                 form.is_valid()
-                for field, errors in draft.get("errors", {}).items():
-                    form.add_error(field if field in form.fields else None, errors)
+                if draft.get("errors"):
+                    apply_service_errors(form, ValidationError(draft["errors"]))
             else:
                 form = form_class(prefix=name)
             forms_by_name[name] = form

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from core.forms import AmountField, MoneyFormMixin
 from disputes.models import Dispute
 from workrooms.models import Deadline
 
@@ -21,18 +22,7 @@ def _upload_help() -> str:
     )
 
 
-class MoneyMixin:
-    def clean_currency(self):
-        return self.cleaned_data["currency"].strip().upper()
-
-    def clean(self):
-        data = super().clean()
-        if data.get("amount") is not None and not data.get("currency"):
-            self.add_error("currency", "Give the currency of the amount, e.g. EUR.")
-        return data
-
-
-class OpenForm(MoneyMixin, forms.Form):
+class OpenForm(MoneyFormMixin):
     reason = forms.ChoiceField(
         label="What is the dispute about?",
         choices=[("", "Choose a reason…"), *Dispute.Reason.choices],
@@ -50,18 +40,15 @@ class OpenForm(MoneyMixin, forms.Form):
         help_text="For example: a revision by Friday, a partial refund, payment of the milestone.",
         error_messages={"required": "Say what outcome you are asking for."},
     )
-    amount = forms.DecimalField(
-        label="Amount in question", required=False, min_value=0, max_digits=12, decimal_places=2
-    )
-    currency = forms.CharField(
-        label="Currency", required=False, max_length=3, widget=forms.TextInput(attrs={"size": 4})
-    )
+    amount = AmountField(label="Amount in question", required=False)
     deadline = forms.ModelChoiceField(
         label="Deadline it concerns",
         queryset=Deadline.objects.none(),
         required=False,
         empty_label="None in particular",
     )
+
+    field_order = ["reason", "description", "desired_outcome", "amount", "currency", "deadline"]
 
     def __init__(self, *args, workroom, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,19 +68,15 @@ class EvidenceForm(forms.Form):
     )
 
 
-class ProposalForm(MoneyMixin, forms.Form):
+class ProposalForm(MoneyFormMixin):
     terms = forms.CharField(
         label="Your terms",
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Concrete and checkable: what each of you does, and by when.",
         error_messages={"required": "Write the terms you propose."},
     )
-    amount = forms.DecimalField(
-        label="Amount", required=False, min_value=0, max_digits=12, decimal_places=2
-    )
-    currency = forms.CharField(
-        label="Currency", required=False, max_length=3, widget=forms.TextInput(attrs={"size": 4})
-    )
+
+    field_order = ["terms", "amount", "currency"]
 
 
 class AnswerForm(forms.Form):

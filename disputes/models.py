@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.money import Currency
+
 
 class Dispute(models.Model):
     class Reason(models.TextChoices):
@@ -47,7 +49,7 @@ class Dispute(models.Model):
     description = models.TextField()
     desired_outcome = models.TextField()
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    currency = models.CharField(max_length=3, blank=True)
+    currency = models.CharField(max_length=3, choices=Currency.choices, blank=True)
     # The milestone the dispute is about, if any (workrooms owns it).
     deadline = models.ForeignKey(
         "workrooms.Deadline", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -93,8 +95,8 @@ class Dispute(models.Model):
                 condition=~Q(opened_by=models.F("other_party")), name="dispute_two_parties"
             ),
             models.CheckConstraint(
-                condition=Q(amount__isnull=True) | Q(amount__gte=0),
-                name="dispute_amount_not_negative",
+                condition=Q(amount__isnull=True) | Q(amount__gt=0),
+                name="dispute_amount_positive",
             ),
         ]
         indexes = [models.Index(fields=["status", "stage_due_at"], name="dispute_stage_due")]
@@ -189,7 +191,7 @@ class Resolution(models.Model):
     by_mediator = models.BooleanField(default=False)
     terms = models.TextField()
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    currency = models.CharField(max_length=3, blank=True)
+    currency = models.CharField(max_length=3, choices=Currency.choices, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     # Each party's answer (the opener's and the other party's).
     opener_answer = models.CharField(max_length=8, choices=Answer.choices, blank=True)
@@ -208,8 +210,8 @@ class Resolution(models.Model):
                 name="one_pending_resolution_per_dispute",
             ),
             models.CheckConstraint(
-                condition=Q(amount__isnull=True) | Q(amount__gte=0),
-                name="resolution_amount_not_negative",
+                condition=Q(amount__isnull=True) | Q(amount__gt=0),
+                name="resolution_amount_positive",
             ),
         ]
 

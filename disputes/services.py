@@ -8,7 +8,7 @@ withdrawn (by the opener) or closed (by a mediator) from either active stage.
 
 import uuid
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.money import clean_money, format_money
 from disputes.dossier import dossier_record
 from disputes.models import Dispute, DisputeEvent, Evidence, InternalNote, Resolution
 from disputes.permissions import MEDIATE_PERMISSION, NotAllowed, check_mediator
@@ -116,27 +117,16 @@ def _clean_text(value, *, field: str, label: str, errors: dict, required=True) -
 
 
 def _clean_money(amount, currency, errors: dict) -> tuple[Decimal | None, str]:
-    currency = (currency or "").strip().upper()
-    if amount in (None, ""):
-        return None, currency if currency else ""
+    """The one money rule (core.money); what breaks it goes into `errors`."""
     try:
-        amount = Decimal(str(amount)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        errors["amount"] = "Enter the amount as a number, like 250 or 250.00."
-        return None, currency
-    if amount < 0:
-        errors["amount"] = "The amount can't be negative."
-    elif amount >= Decimal("10000000000"):
-        errors["amount"] = "That amount is too large."
-    if not currency:
-        errors["currency"] = "Say which currency the amount is in (e.g. USD)."
-    elif len(currency) != 3 or not currency.isalpha():
-        errors["currency"] = "Use a three-letter currency code, like USD or EUR."
-    return amount, currency
+        return clean_money(amount, currency)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        return None, ""
 
 
 def _money(amount, currency) -> str:
-    return f" ({currency} {amount:,.2f})" if amount is not None else ""
+    return f" ({format_money(amount, currency)})" if amount is not None else ""
 
 
 # --- What a person may do now (the pages ask the same questions) --------------------------------

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import apply_service_errors
 from disputes import selectors, services
 from disputes.forms import (
     EVIDENCE_ROWS,
@@ -52,14 +53,6 @@ def _dispute_or_404(user, dispute_id) -> Dispute:
 
 def _wants_json(request) -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _too_large_text() -> str:
@@ -208,7 +201,7 @@ def dispute_new(request, workroom_id, handler):
         form.add_error(None, str(error) or "You can't open a dispute on this workroom.")
         return _open_invalid(request, workroom, form, status=403)
     except ValidationError as error:
-        _apply_errors(form, error)
+        apply_service_errors(form, error)
         return _open_invalid(request, workroom, form)
 
     refused = []
@@ -313,7 +306,7 @@ def propose(request, dispute_id):
         except PermissionDenied as error:
             return _refused(request, dispute, error)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _done(request, dispute, "Proposal sent. They have been asked to answer.")
     return _render_dispute(request, dispute, status=400, open_form="propose", proposal_form=form)
@@ -337,7 +330,7 @@ def answer(request, dispute_id, resolution_id):
         except PermissionDenied as error:
             return _refused(request, dispute, error)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             if not accept:
                 text = "You rejected the proposal."
@@ -378,7 +371,7 @@ def withdraw(request, dispute_id):
         except PermissionDenied as error:
             return _refused(request, dispute, error)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _done(request, dispute, "You withdrew the dispute.")
     return _render_dispute(request, dispute, status=400, open_form="withdraw", withdraw_form=form)

@@ -2,14 +2,14 @@
 
 from django import forms
 
+from core.forms import AmountField, CurrencyField, split_list
+from core.money import RATE_MAX
 from invitations.models import (
-    BUDGET_MAX,
     EXPIRY_DAYS_CHOICES,
     EXPIRY_DAYS_DEFAULT,
     JOB_DESCRIPTION_MAX_LENGTH,
     JOB_TITLE_MAX_LENGTH,
     NOTE_MAX_LENGTH,
-    Currency,
     Invitation,
     Job,
 )
@@ -18,11 +18,7 @@ from invitations.services import Budget
 NEW_JOB = "new"
 
 
-def _split(value: str) -> list[str]:
-    return [part.strip() for part in (value or "").replace("\n", ",").split(",") if part.strip()]
-
-
-class BudgetField(forms.DecimalField):
+class BudgetField(AmountField):
     """Shown as required (no "optional" marker), but which of them is needed depends on the
     budget type: the service says what is missing."""
 
@@ -30,21 +26,6 @@ class BudgetField(forms.DecimalField):
         if value in self.empty_values:
             return
         super().validate(value)
-
-
-def _money(label: str, *, budget: bool = False, max_value=BUDGET_MAX, help_text: str = ""):
-    field = BudgetField if budget else forms.DecimalField
-    return field(
-        label=label,
-        required=budget,
-        min_value=0,
-        max_value=max_value,
-        max_digits=12,
-        decimal_places=2,
-        help_text=help_text,
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
-        error_messages={"min_value": "Enter an amount above 0."},
-    )
 
 
 class JobForm(forms.Form):
@@ -77,10 +58,10 @@ class JobForm(forms.Form):
         initial=Job.BudgetType.FIXED,
         widget=forms.RadioSelect,
     )
-    budget_amount = _money("Amount", budget=True, help_text="For the whole job.")
-    rate_min = _money("From (an hour)", budget=True, max_value=10_000)
-    rate_max = _money("Up to (an hour)", budget=True, max_value=10_000)
-    currency = forms.ChoiceField(label="Currency", choices=Currency.choices, initial="USD")
+    budget_amount = BudgetField(label="Amount", help_text="For the whole job.")
+    rate_min = BudgetField(label="From (an hour)", maximum=RATE_MAX, noun="rate")
+    rate_max = BudgetField(label="Up to (an hour)", maximum=RATE_MAX, noun="rate")
+    currency = CurrencyField()
 
     def __init__(self, *args, job: Job | None = None, **kwargs):
         if job is not None:
@@ -104,7 +85,7 @@ class JobForm(forms.Form):
         return {
             "title": data["title"],
             "description": data.get("description", ""),
-            "skills": _split(data.get("skills", "")),
+            "skills": split_list(data.get("skills", "")),
             "budget": Budget(
                 budget_type=data["budget_type"],
                 amount=data.get("budget_amount"),
@@ -205,7 +186,7 @@ class AcceptForm(forms.Form):
         help_text="Your cover letter: what you'd do first, questions you have, when you can "
         "start. It becomes the first message in your workroom.",
     )
-    proposed_rate = _money("Your proposed rate")
+    proposed_rate = AmountField(label="Your proposed rate", required=False, noun="rate")
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput, label="Send it anyway")
 
 

@@ -11,21 +11,16 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles.models import Profile
+from core.money import DEFAULT_CURRENCY, Currency, format_money
 
 # Limits shared by forms and services (the service is the one that enforces them).
 NOTE_MAX_LENGTH = 5_000
 JOB_TITLE_MAX_LENGTH = 120
 JOB_DESCRIPTION_MAX_LENGTH = 10_000
-BUDGET_MAX = 10_000_000
 EXPIRY_DAYS_CHOICES = [(2, "2 days"), (3, "3 days"), (7, "7 days"), (14, "14 days")]
 EXPIRY_DAYS_DEFAULT = 7
 # The freelancer is reminded once when this much time is left.
 REMINDER_BEFORE = timedelta(hours=24)
-
-
-# The currencies profiles already offer for rates.
-Currency = Profile.Currency
 
 
 class Job(models.Model):
@@ -52,7 +47,7 @@ class Job(models.Model):
     budget_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     rate_min = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     rate_max = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
-    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.USD)
+    currency = models.CharField(max_length=3, choices=Currency.choices, default=DEFAULT_CURRENCY)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -76,9 +71,9 @@ class Job(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                name="job_budget_not_negative",
-                condition=(Q(budget_amount__isnull=True) | Q(budget_amount__gte=0))
-                & (Q(rate_min__isnull=True) | Q(rate_min__gte=0)),
+                name="job_budget_positive",
+                condition=(Q(budget_amount__isnull=True) | Q(budget_amount__gt=0))
+                & (Q(rate_min__isnull=True) | Q(rate_min__gt=0)),
             ),
         ]
 
@@ -94,18 +89,14 @@ class Job(models.Model):
 
     @property
     def budget_label(self) -> str:
-        """“4,000 USD fixed price” or “40–60 USD an hour”."""
-
-        def amount(value) -> str:
-            text = f"{value:,.2f}"
-            return text[:-3] if text.endswith(".00") else text
-
-        if self.budget_type == self.BudgetType.HOURLY and self.rate_min is not None:
-            if self.rate_min == self.rate_max:
-                return f"{amount(self.rate_min)} {self.currency} an hour"
-            return f"{amount(self.rate_min)}–{amount(self.rate_max)} {self.currency} an hour"
+        """“$4,000 fixed price” or “$40–$60 an hour”."""
+        low, high = self.rate_min, self.rate_max
+        if self.budget_type == self.BudgetType.HOURLY and low is not None:
+            if low == high:
+                return f"{format_money(low, self.currency)} an hour"
+            return f"{format_money(low, self.currency)}–{format_money(high, self.currency)} an hour"
         if self.budget_amount is not None:
-            return f"{amount(self.budget_amount)} {self.currency} fixed price"
+            return f"{format_money(self.budget_amount, self.currency)} fixed price"
         return ""
 
 

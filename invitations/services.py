@@ -13,15 +13,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.money import DEFAULT_CURRENCY, RATE_MAX, clean_amount, clean_currency, format_money
 from invitations.models import (
-    BUDGET_MAX,
     EXPIRY_DAYS_CHOICES,
     EXPIRY_DAYS_DEFAULT,
     JOB_DESCRIPTION_MAX_LENGTH,
     JOB_TITLE_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     REMINDER_BEFORE,
-    Currency,
     Invitation,
     Job,
 )
@@ -55,10 +54,12 @@ class Budget:
     amount: Decimal | None = None
     rate_min: Decimal | None = None
     rate_max: Decimal | None = None
-    currency: str = Currency.USD
+    currency: str = DEFAULT_CURRENCY
 
 
 # --- Jobs ------------------------------------------------------------------------------------
+
+HOURLY_RATE = {"maximum": RATE_MAX, "noun": "rate"}
 
 
 def _clean_job_fields(*, title: str, description: str, budget: Budget) -> dict:
@@ -73,29 +74,41 @@ def _clean_job_fields(*, title: str, description: str, budget: Budget) -> dict:
         errors["description"] = (
             f"The description can be at most {JOB_DESCRIPTION_MAX_LENGTH:,} characters."
         )
-    if budget.currency not in Currency.values:
-        errors["currency"] = "Pick a currency from the list."
-    fields = {"budget_type": budget.budget_type, "currency": budget.currency}
+    try:
+        currency = clean_currency(budget.currency)
+    except ValidationError as error:
+        errors["currency"] = error.messages
+        currency = budget.currency
+    fields = {"budget_type": budget.budget_type, "currency": currency}
     if budget.budget_type == Job.BudgetType.FIXED:
+        fields.update(budget_amount=budget.amount, rate_min=None, rate_max=None)
         if budget.amount is None:
             errors["budget_amount"] = "Enter the budget for the whole job."
-        elif not 0 < budget.amount <= BUDGET_MAX:
-            errors["budget_amount"] = f"Enter an amount above 0 and at most {BUDGET_MAX:,}."
-        fields.update(budget_amount=budget.amount, rate_min=None, rate_max=None)
+        elif problem := _money_problem(budget.amount):
+            errors["budget_amount"] = problem
     elif budget.budget_type == Job.BudgetType.HOURLY:
         low, high = budget.rate_min, budget.rate_max
+        fields.update(budget_amount=None, rate_min=low, rate_max=high)
         if low is None or high is None:
             errors["rate_min"] = "Enter the hourly range, lowest and highest rate."
-        elif not (0 < low <= 10_000 and 0 < high <= 10_000):
-            errors["rate_min"] = "Enter rates above 0 and at most 10,000 an hour."
+        elif problem := _money_problem(low, **HOURLY_RATE) or _money_problem(high, **HOURLY_RATE):
+            errors["rate_min"] = problem
         elif low > high:
             errors["rate_max"] = "The highest rate can't be below the lowest."
-        fields.update(budget_amount=None, rate_min=low, rate_max=high)
     else:
         errors["budget_type"] = "Choose a fixed price or an hourly rate."
     if errors:
         raise ValidationError(errors)
     return {"title": title, "description": description, **fields}
+
+
+def _money_problem(value, **rule) -> list[str]:
+    """What breaks the money rule (core.money) in an amount; [] when nothing does."""
+    try:
+        clean_amount(value, **rule)
+    except ValidationError as error:
+        return error.messages
+    return []
 
 
 def _skills(names) -> list:
@@ -273,7 +286,7 @@ def _first_message(invitation: Invitation) -> str:
     if invitation.proposed_rate is not None:
         job = invitation.job
         unit = " an hour" if job.budget_type == Job.BudgetType.HOURLY else " for the job"
-        body += f"\n\nProposed rate: {invitation.proposed_rate:,.2f} {job.currency}{unit}"
+        body += f"\n\nProposed rate: {format_money(invitation.proposed_rate, job.currency)}{unit}"
     return body
 
 
@@ -295,8 +308,10 @@ def invitation_accept(
         raise PermissionDenied
     _check_open(invitation, now)
     note = _clean_note(note, field="response_note")
-    if proposed_rate is not None and not 0 < proposed_rate <= BUDGET_MAX:
-        raise ValidationError({"proposed_rate": "Enter a rate above 0, or leave it empty."})
+    try:
+        proposed_rate = clean_amount(proposed_rate, noun="rate")
+    except ValidationError as error:
+        raise ValidationError({"proposed_rate": error.messages}) from None
     job = invitation.job
     if not job.is_open:
         raise InvitationClosed("This job is closed.", code="job_closed")

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import apply_service_errors
 from invitations import selectors, services
 from invitations.forms import NEW_JOB, AcceptForm, DeclineForm, InvitationForm, JobForm
 from invitations.models import NOTE_MAX_LENGTH, Invitation
@@ -27,17 +28,6 @@ def client_required(view):
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError next to the form's fields (or above them)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for item in errors:
-                form.add_error(field if field in form.fields else None, item.messages[0])
-    else:
-        for text in error.messages:
-            form.add_error(None, text)
 
 
 # --- Jobs ------------------------------------------------------------------------------------
@@ -67,7 +57,7 @@ def job_create(request):
         try:
             job = services.job_create(client=request.user, **form.service_arguments())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"“{job.title}” is posted. Now invite someone to it.")
             return redirect(job)
@@ -98,7 +88,7 @@ def job_edit(request, job_id):
         try:
             job = services.job_update(job=job, by=request.user, **form.service_arguments())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Job saved.")
             return redirect(job)
@@ -184,7 +174,7 @@ def _send(request, form, job_form, freelancer) -> Invitation | None:
                 try:
                     job = services.job_create(client=request.user, **job_form.service_arguments())
                 except ValidationError as error:
-                    _apply_errors(job_form, error)
+                    apply_service_errors(job_form, error)
                     raise
             else:
                 job = form.chosen_job()
@@ -197,7 +187,7 @@ def _send(request, form, job_form, freelancer) -> Invitation | None:
             )
     except ValidationError as error:
         if not (form.wants_new_job and job_form.errors):
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         return None
 
 
@@ -262,7 +252,7 @@ def invitation_accept(request, invitation_id):
         form = AcceptForm(initial={**form.cleaned_data, "confirm": True})
         return _detail(request, invitation, accept_form=form, warning=warning.reasons)
     except ValidationError as error:
-        _apply_errors(form, error)
+        apply_service_errors(form, error)
         return _detail(request, invitation, accept_form=form, status=400)
     messages.success(
         request, f"You accepted. Welcome to your workroom with {invitation.job.client.name}."
@@ -289,7 +279,7 @@ def invitation_decline(request, invitation_id):
     except services.InvitationClosed as error:
         return _closed(request, invitation, error)
     except ValidationError as error:
-        _apply_errors(form, error)
+        apply_service_errors(form, error)
         return _detail(request, invitation, decline_form=form, status=400)
     messages.success(request, f"You declined. {invitation.job.client.name} has been told.")
     return redirect(invitation)

@@ -1,8 +1,10 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.core.validators import URLValidator
+from django_countries import countries
 
-from profiles.countries import COUNTRIES
+from core.forms import AmountField, CurrencyField, split_list
+from core.money import DEFAULT_CURRENCY, RATE_MAX
 from profiles.images import (
     ACCEPT_ATTRIBUTE,
     PHOTO,
@@ -12,7 +14,6 @@ from profiles.images import (
 from profiles.models import (
     MAX_SKILLS,
     OVERVIEW_MAX_LENGTH,
-    RATE_MAX,
     TITLE_MAX_LENGTH,
     Profile,
     User,
@@ -54,10 +55,6 @@ class SignupForm(AllauthSignupForm):
 
 
 # --- Profile editing -------------------------------------------------------------------------
-
-
-def _split_list(value: str) -> list[str]:
-    return [part.strip() for part in (value or "").replace("\n", ",").split(",") if part.strip()]
 
 
 WEEKDAYS = [
@@ -118,21 +115,8 @@ class ProfileForm(forms.Form):
         ),
         help_text=f"Separate them with commas; up to {MAX_SKILLS}. List your strongest first.",
     )
-    hourly_rate = forms.DecimalField(
-        label="Hourly rate",
-        required=False,
-        min_value=0,
-        max_value=RATE_MAX,
-        max_digits=8,
-        decimal_places=2,
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
-        error_messages={
-            "min_value": "A rate can't be below zero.",
-            "max_value": f"Enter a rate of at most {RATE_MAX:,} an hour.",
-            "invalid": "Enter the rate as a number, e.g. 45 or 62.50.",
-        },
-    )
-    rate_currency = forms.ChoiceField(label="Currency", choices=Profile.Currency.choices)
+    hourly_rate = AmountField(label="Hourly rate", required=False, maximum=RATE_MAX, noun="rate")
+    rate_currency = CurrencyField()
     availability = forms.ChoiceField(
         label="Availability",
         required=False,
@@ -196,7 +180,7 @@ class ProfileForm(forms.Form):
                 "rate_currency": profile.rate_currency,
                 "availability": profile.availability,
                 "timezone": profile.timezone,
-                "country": profile.country,
+                "country": profile.country.code,
                 "languages": ", ".join(profile.languages or []),
                 "work_start": profile.work_start,
                 "work_end": profile.work_end,
@@ -205,7 +189,7 @@ class ProfileForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.fields["timezone"].choices = [("", "Choose your timezone")] + timezone_choices()
-        self.fields["country"].choices = [("", "Choose your country")] + COUNTRIES
+        self.fields["country"].choices = [("", "Choose your country"), *countries]
         if not user.is_freelancer:
             for name in self.FREELANCER_ONLY:
                 del self.fields[name]
@@ -243,12 +227,12 @@ class ProfileForm(forms.Form):
         from profiles.services import clean_skill_names
 
         try:
-            return clean_skill_names(_split_list(self.cleaned_data["skills"]))
+            return clean_skill_names(split_list(self.cleaned_data["skills"]))
         except forms.ValidationError as error:
             raise forms.ValidationError(error.messages) from None
 
     def clean_languages(self):
-        return _split_list(self.cleaned_data["languages"])
+        return split_list(self.cleaned_data["languages"])
 
     def clean(self):
         cleaned = super().clean()
@@ -350,25 +334,25 @@ class SearchForm(forms.Form):
         ),
     )
     skill = forms.MultipleChoiceField(label="Skills", required=False)
-    rate_min = forms.DecimalField(
+    rate_min = AmountField(
         label="Min rate",
         required=False,
-        min_value=0,
-        max_digits=8,
-        decimal_places=2,
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "min": "0", "placeholder": "Min"}),
-        error_messages={"min_value": "Rates start at zero.", "invalid": "Enter a number."},
+        maximum=RATE_MAX,
+        noun="rate",
+        widget=forms.NumberInput(
+            attrs={"inputmode": "decimal", "min": "0.01", "placeholder": "Min"}
+        ),
     )
-    rate_max = forms.DecimalField(
+    rate_max = AmountField(
         label="Max rate",
         required=False,
-        min_value=0,
-        max_digits=8,
-        decimal_places=2,
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "min": "0", "placeholder": "Max"}),
-        error_messages={"min_value": "Rates start at zero.", "invalid": "Enter a number."},
+        maximum=RATE_MAX,
+        noun="rate",
+        widget=forms.NumberInput(
+            attrs={"inputmode": "decimal", "min": "0.01", "placeholder": "Max"}
+        ),
     )
-    currency = forms.ChoiceField(label="Currency", required=False, choices=Profile.Currency.choices)
+    currency = CurrencyField(required=False)
     availability = forms.MultipleChoiceField(
         label="Availability",
         required=False,
@@ -401,6 +385,6 @@ class SearchForm(forms.Form):
             skills=tuple(data.get("skill") or ()),
             rate_min=data.get("rate_min"),
             rate_max=data.get("rate_max"),
-            currency=data.get("currency") or "USD",
+            currency=data.get("currency") or DEFAULT_CURRENCY,
             availability=tuple(data.get("availability") or ()),
         )

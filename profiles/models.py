@@ -8,19 +8,15 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import (
-    MaxLengthValidator,
-    MaxValueValidator,
-    MinValueValidator,
-    RegexValidator,
-)
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django_countries.fields import CountryField
 
-from profiles.countries import COUNTRIES, COUNTRY_NAMES
+from core.money import DEFAULT_CURRENCY, RATE_MAX, AmountValidator, Currency
 from profiles.timezones import validate_timezone, zone
 
 HANDLE_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{1,28}[a-z0-9])$"
@@ -139,7 +135,6 @@ OVERVIEW_MAX_LENGTH = 5000
 TITLE_MAX_LENGTH = 120
 MAX_SKILLS = 15
 MAX_WORK_SAMPLES = 24
-RATE_MAX = 10_000
 
 
 def normalize_skill(name: str) -> str:
@@ -181,16 +176,6 @@ class Profile(models.Model):
         PART_TIME = "part_time", "Part-time"
         NOT_AVAILABLE = "not_available", "Not available"
 
-    class Currency(models.TextChoices):
-        USD = "USD", "US dollar (USD)"
-        EUR = "EUR", "Euro (EUR)"
-        GBP = "GBP", "British pound (GBP)"
-        CAD = "CAD", "Canadian dollar (CAD)"
-        AUD = "AUD", "Australian dollar (AUD)"
-        CHF = "CHF", "Swiss franc (CHF)"
-        INR = "INR", "Indian rupee (INR)"
-        BRL = "BRL", "Brazilian real (BRL)"
-
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="profile"
     )
@@ -216,17 +201,14 @@ class Profile(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[
-            MinValueValidator(0, "A rate can't be below zero."),
-            MaxValueValidator(RATE_MAX, f"Enter a rate of at most {RATE_MAX:,} an hour."),
-        ],
+        validators=[AmountValidator(RATE_MAX, "rate")],
     )
     rate_currency = models.CharField(
-        "currency", max_length=3, choices=Currency.choices, default=Currency.USD
+        "currency", max_length=3, choices=Currency.choices, default=DEFAULT_CURRENCY
     )
     availability = models.CharField(max_length=16, choices=Availability.choices, blank=True)
     timezone = models.CharField(max_length=64, blank=True, validators=[validate_timezone])
-    country = models.CharField(max_length=2, choices=COUNTRIES, blank=True)
+    country = CountryField(blank=True)  # an ISO 3166-1 code; .name is the country's name
     languages = models.JSONField(default=list, blank=True)
     # Working hours, wall-clock times in `timezone`; response times count only these.
     work_start = models.TimeField("working hours start", default=time(9))
@@ -238,8 +220,8 @@ class Profile(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(hourly_rate__isnull=True) | Q(hourly_rate__gte=0),
-                name="profile_rate_not_negative",
+                condition=Q(hourly_rate__isnull=True) | Q(hourly_rate__gt=0),
+                name="profile_rate_positive",
             ),
             models.CheckConstraint(
                 condition=Q(work_start__lt=F("work_end")), name="profile_work_hours_ordered"
@@ -273,10 +255,6 @@ class Profile(models.Model):
 
     def local_now(self) -> datetime:
         return timezone.now().astimezone(self.tzinfo)
-
-    @property
-    def country_name(self) -> str:
-        return COUNTRY_NAMES.get(self.country, "")
 
     @property
     def photo_name(self) -> str:

@@ -34,6 +34,7 @@ from django.db.models import (
     Value,
 )
 
+from core.money import DEFAULT_CURRENCY
 from profiles.models import (
     Profile,
     ProfileSearchDocument,
@@ -234,7 +235,7 @@ def ranked_tiers(
         if filter_ids:
             queryset = queryset.filter(skill_ids__contains=filter_ids)
         if rate_min is not None or rate_max is not None:
-            queryset = queryset.filter(rate_currency=currency or Profile.Currency.USD)
+            queryset = queryset.filter(rate_currency=currency or DEFAULT_CURRENCY)
             if rate_min is not None:
                 queryset = queryset.filter(hourly_rate__gte=rate_min)
             if rate_max is not None:

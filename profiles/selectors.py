@@ -22,6 +22,7 @@ from django.db.models import (
 )
 from django.db.models.query import QuerySet
 
+from core.money import DEFAULT_CURRENCY
 from profiles.models import (
     Profile,
     ProfileSkill,
@@ -480,7 +481,7 @@ def _filtered_profiles(*, skills, rate_min, rate_max, currency, availability) ->
             )
         )
     if rate_min is not None or rate_max is not None:
-        profiles = profiles.filter(rate_currency=currency or Profile.Currency.USD)
+        profiles = profiles.filter(rate_currency=currency or DEFAULT_CURRENCY)
         if rate_min is not None:
             profiles = profiles.filter(hourly_rate__gte=rate_min)
         if rate_max is not None:

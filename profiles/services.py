@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone as dj_timezone
 from django.utils.text import slugify
 
+from core.money import RATE_MAX, clean_amount, normalize_currency
 from profiles import images
 from profiles.models import (
     MAX_SKILLS,
@@ -210,6 +211,13 @@ def _clean_languages(value) -> list[str]:
     return result
 
 
+def _clean_rate(value) -> Decimal | None:
+    try:
+        return clean_amount(value, maximum=RATE_MAX, noun="rate")
+    except ValidationError as error:
+        raise ValidationError({"hourly_rate": error.messages}, code=error.code) from None
+
+
 def _clean_work_days(value) -> list[int]:
     try:
         days = sorted({int(day) for day in value or []})
@@ -264,10 +272,10 @@ def profile_update(*, profile: Profile, data: dict, skills=None) -> Profile:
                 value = _clean_work_days(value)
             elif field in {"title", "overview"}:
                 value = (value or "").strip()
-            elif field == "hourly_rate" and value not in (None, ""):
-                value = Decimal(value)
             elif field == "hourly_rate":
-                value = None
+                value = _clean_rate(value)
+            elif field == "rate_currency":
+                value = normalize_currency(value)
         except ValidationError as error:
             errors.update(error.message_dict)
             continue

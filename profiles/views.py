@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import apply_service_errors
 from profiles import selectors, services
 from profiles.forms import PhotoForm, ProfileForm, SearchForm, WorkSampleForm
 from profiles.images import PHOTO, SAMPLE, install_capped_handler
@@ -172,20 +173,12 @@ def profile_edit(request):
         try:
             services.profile_update(profile=profile, **form.service_arguments())
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Your profile is saved.")
             return redirect("profiles:edit")
     context = _edit_context(request, profile, form=form)
     return render(request, "profiles/edit.html", context, status=400)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @csrf_exempt  # the size cap must be installed before anything reads the body; CSRF is checked
@@ -204,7 +197,7 @@ def _photo_upload(request, handler):
         try:
             profile = services.profile_set_photo(profile=profile, upload=form.cleaned_data["photo"])
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_service_errors(form, error)
     if form.errors:
         if _wants_json(request):
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
@@ -261,7 +254,7 @@ def _sample_create(request, handler):
                 image=data["image"] or None,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"“{data['title']}” is added to your work samples.")
             return redirect(reverse("profiles:edit") + "#samples")
@@ -310,7 +303,7 @@ def _sample_edit(request, sample_id, handler):
                     remove_image=data["remove_image"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, f"“{data['title']}” is saved.")
                 return redirect(reverse("profiles:edit") + "#samples")

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.defaultfilters import filesizeformat
 
+from core.forms import MoneyFormMixin
 from profiles.timezones import is_valid_timezone
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -52,25 +53,12 @@ class FileUploadForm(forms.Form):
         )
 
 
-class DeadlineForm(forms.Form):
+class DeadlineForm(MoneyFormMixin):
     title = forms.CharField(max_length=200)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     due_at = ZonedDateTimeField(label="Due")
-    amount = forms.DecimalField(
-        required=False, min_value=0, max_digits=12, decimal_places=2, label="Amount"
-    )
-    currency = forms.CharField(
-        required=False, max_length=3, label="Currency", widget=forms.TextInput(attrs={"size": 4})
-    )
 
-    def clean_currency(self):
-        return self.cleaned_data["currency"].strip().upper()
-
-    def clean(self):
-        data = super().clean()
-        if data.get("amount") is not None and not data.get("currency"):
-            self.add_error("currency", "Give the currency of the amount, e.g. EUR.")
-        return data
+    field_order = ["title", "description", "due_at", "amount", "currency"]
 
 
 class SubmitForm(forms.Form):

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.money import Currency
+
 
 class Workroom(models.Model):
     class Status(models.TextChoices):
@@ -150,8 +152,9 @@ class Deadline(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     due_at = models.DateTimeField()
+    # An optional agreed amount, in `currency` ("" when there is no amount).
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    currency = models.CharField(max_length=3, blank=True)
+    currency = models.CharField(max_length=3, choices=Currency.choices, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -169,7 +172,7 @@ class Deadline(models.Model):
         ordering = ["due_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="deadline_amount_positive"
+                condition=Q(amount__isnull=True) | Q(amount__gt=0), name="deadline_amount_positive"
             ),
         ]
 

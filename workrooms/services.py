@@ -11,7 +11,6 @@ import mimetypes
 import os
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 from io import BytesIO
 
 from django.conf import settings
@@ -24,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.money import clean_money, format_money
 from messaging import events
 from messaging import services as messaging
 from messaging.models import Conversation
@@ -421,9 +421,7 @@ def file_delete(*, workroom: Workroom, by, shared_file: SharedFile) -> SharedFil
 
 
 def _money(amount, currency) -> str:
-    if amount is None:
-        return ""
-    return f" ({currency} {amount:,.2f})" if currency else f" ({amount:,.2f})"
+    return f" ({format_money(amount, currency)})" if amount is not None else ""
 
 
 def _clean_deadline_fields(*, title, due_at, amount, currency):
@@ -433,15 +431,10 @@ def _clean_deadline_fields(*, title, due_at, amount, currency):
         errors["title"] = "Give the deadline a title."
     if due_at is None or timezone.is_naive(due_at):
         errors["due_at"] = "Give a due date and time."
-    currency = (currency or "").strip().upper()
-    if amount is not None:
-        amount = Decimal(amount)
-        if amount < 0:
-            errors["amount"] = "The amount can't be negative."
-        if not (len(currency) == 3 and currency.isalpha()):
-            errors["currency"] = "Give a three-letter currency code, e.g. EUR."
-    elif currency:
-        currency = ""
+    try:
+        amount, currency = clean_money(amount, currency)
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
     return title[:200], amount, currency

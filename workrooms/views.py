@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from icalendar import Calendar, Event, vText
 
+from core.forms import apply_service_errors
 from messaging.selectors import thread_context
 from messaging.uploads import capped_upload
 from workrooms import selectors, services
@@ -51,14 +52,6 @@ def _wants_json(request) -> bool:
 def _room_url(workroom, tab=None) -> str:
     url = reverse("workrooms:detail", args=[workroom.pk])
     return f"{url}?tab={tab}#panel-{tab}" if tab else url
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- Forms attached to each item --------------------------------------------------------------
@@ -166,7 +159,7 @@ def workroom_new(request):
                 title=form.cleaned_data["title"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -348,7 +341,7 @@ def deadline_new(request, workroom_id):
         except PermissionDenied as error:
             return _refused(request, workroom, error, "deadlines")
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _done(request, workroom, "deadlines", "Deadline set.")
     return _render_room(request, workroom, tab="deadlines", status=400, deadline_form=form)
@@ -372,7 +365,7 @@ def deadline_edit(request, workroom_id, deadline_id):
         except PermissionDenied as error:
             return _refused(request, workroom, error, "deadlines")
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _done(request, workroom, "deadlines", "Deadline updated.")
     bound = {"kind": "edit", "pk": deadline.pk, "form": form}
@@ -398,7 +391,7 @@ def deadline_submit(request, workroom_id, deadline_id):
         except PermissionDenied as error:
             return _refused(request, workroom, error, "deadlines")
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _done(request, workroom, "deadlines", "Submitted for review.")
     bound = {"kind": "submit", "pk": deadline.pk, "form": form}
@@ -424,7 +417,7 @@ def deadline_review(request, workroom_id, deadline_id):
         except PermissionDenied as error:
             return _refused(request, workroom, error, "deadlines")
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             text = "Approved." if approve else "Changes requested."
             return _done(request, workroom, "deadlines", text)
@@ -453,7 +446,7 @@ def call_new(request, workroom_id):
         except services.CallOverlap as error:
             overlap = error
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _done(request, workroom, "calls", "Call proposed.")
     return _render_room(
@@ -493,7 +486,7 @@ def call_reschedule(request, workroom_id, call_id):
         except services.CallOverlap as error:
             overlap = error
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _done(request, workroom, "calls", "New time proposed.")
     bound = {"kind": "reschedule", "pk": call.pk, "form": form}
@@ -521,7 +514,7 @@ def call_cancel(request, workroom_id, call_id):
         except PermissionDenied as error:
             return _refused(request, workroom, error, "calls")
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return _done(request, workroom, "calls", "Call cancelled.")
     bound = {"kind": "cancel", "pk": call.pk, "form": form}

@@ -32,13 +32,14 @@ INSTALLED_APPS = [
     "channels",
     "allauth",
     "allauth.account",
+    "django_countries",
     "core",
     "profiles",
     "messaging",
     "workrooms",
     "invitations",
     "disputes",
-    "config.apps.ConfigConfig",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +206,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- I18N / time --------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
+# Country names come from django-countries; the one most profiles show keeps its short name.
+COUNTRIES_OVERRIDE = {"US": "United States"}
 USE_I18N = True
 USE_TZ = True
 

@@ -1,23 +1,12 @@
 """Profile helpers for templates: `{% load profile_tags %}`."""
 
-from decimal import Decimal
-
 from django import template
 
+from core.money import format_money
 from profiles import selectors
 
 register = template.Library()
 
-CURRENCY_SYMBOLS = {
-    "USD": "$",
-    "EUR": "€",
-    "GBP": "£",
-    "CAD": "CA$",
-    "AUD": "A$",
-    "CHF": "CHF ",
-    "INR": "₹",
-    "BRL": "R$",
-}
 DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
@@ -30,21 +19,11 @@ def profile_completeness(user):
 
 
 @register.filter
-def money(amount, currency="USD") -> str:
-    """85 → “$85”, 62.5 → “$62.50”."""
-    if amount in (None, ""):
-        return ""
-    amount = Decimal(amount)
-    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-    return f"{CURRENCY_SYMBOLS.get(currency, currency + ' ')}{text}"
-
-
-@register.filter
 def hourly_rate(profile) -> str:
     """“$85/h”, or "" when no rate is set."""
     if profile is None or profile.hourly_rate is None:
         return ""
-    return f"{money(profile.hourly_rate, profile.rate_currency)}/h"
+    return f"{format_money(profile.hourly_rate, profile.rate_currency)}/h"
 
 
 @register.filter

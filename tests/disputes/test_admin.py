@@ -219,7 +219,7 @@ def test_refused_input_keeps_what_was_typed(as_mediator, assigned):
     assert 'value="150"' in page and 'value="EUR"' in page
     assert 'class="errorlist' in page
 
-    # A service refusal (the currency is not a currency) also keeps the text.
+    # A currency Tandem does not take is refused too, and the text is kept.
     response = as_mediator.post(
         mediate_url(assigned, "propose"),
         {"propose-terms": "Split it", "propose-amount": "150", "propose-currency": "Z1"},
@@ -230,6 +230,19 @@ def test_refused_input_keeps_what_was_typed(as_mediator, assigned):
         m.level_tag == "error" for m in response.context["messages"]
     )
     assert "Split it" in response.content.decode()
+
+    # A refusal of the service (terms over its limit, which the form does not check) is shown
+    # next to its field after the redirect, with what was typed.
+    long_terms = "Split it. " * 600
+    response = as_mediator.post(
+        mediate_url(assigned, "propose"),
+        {"propose-terms": long_terms, "propose-amount": "150", "propose-currency": "EUR"},
+        follow=True,
+    )
+    assert snapshot(assigned) == before
+    form = response.context["mediation_forms"]["propose"]
+    assert "at most 5,000 characters" in form.errors["terms"][0]
+    assert form["amount"].value() == "150"
 
 
 # --- Only mediators mediate ------------------------------------------------------------------

@@ -69,7 +69,7 @@ def test_open_answer_escalate_mediate_and_both_accept(browser, live_url, room, a
     sam.get_by_label("What happened").fill("Milestone 2 was approved on 3 May but never paid.")
     sam.get_by_label("What would settle it for you").fill("Payment of milestone 2.")
     sam.get_by_label("Amount in question").fill("400")
-    sam.get_by_label("Currency").fill("usd")
+    sam.get_by_label("Currency").select_option("USD")
     sam.get_by_label("File 1", exact=True).set_input_files(str(screenshot))
     sam.get_by_label("Caption for file 1").fill("The approval, with no payment")
     sam.get_by_role("button", name="Open the dispute").click()
@@ -113,7 +113,7 @@ def test_open_answer_escalate_mediate_and_both_accept(browser, live_url, room, a
         "Morgan pays 300 USD for milestone 2; Sam fixes the crash within a week."
     )
     proposal.locator('input[name$="amount"]').fill("300")
-    proposal.locator('input[name$="currency"]').fill("USD")
+    proposal.locator('select[name$="currency"]').select_option("USD")
     proposal.get_by_role("button", name=re.compile("proposal", re.I)).click()
     dispute.refresh_from_db()
     assert dispute.mediator == ada

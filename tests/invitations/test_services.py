@@ -38,7 +38,7 @@ def test_a_job_has_skills_and_a_budget(client_user):
     )
     assert job.is_open
     assert sorted(s.name for s in job.skills.all()) == ["Django", "React"]
-    assert job.budget_label == "40–60 EUR an hour"
+    assert job.budget_label == "€40–€60 an hour"
 
 
 @pytest.mark.parametrize(
@@ -185,7 +185,7 @@ def test_accepting_opens_the_workroom_with_the_note_as_first_message(
     assert system.kind == Message.Kind.SYSTEM
     assert first.sender == freelancer_user
     assert first.body.startswith(ACCEPT_NOTE)
-    assert "Proposed rate: 3,800.00 USD for the job" in first.body
+    assert "Proposed rate: $3,800 for the job" in first.body
     assert first.client_id == services.note_client_id(invitation)
 
     notification = Notification.objects.get(user=client_user, kind="invitation.accepted")

@@ -92,7 +92,7 @@ def test_a_client_posts_edits_and_closes_a_job(signed_in, client_user):
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
     assert job.rate_max == Decimal("55.50") and job.budget_amount is None
-    assert "40–55.50 EUR an hour" in text(c.get("/jobs/"))
+    assert "€40–€55.50 an hour" in text(c.get("/jobs/"))
 
     response = c.post(
         f"/jobs/{job.pk}/edit/",

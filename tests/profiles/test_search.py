@@ -155,7 +155,7 @@ class TestSearchPage:
         )
         assert response.status_code == 200
         page = response.content.decode()
-        assert "Enter a number." in page and "Rates start at zero." in page
+        assert "Enter the rate as a number" in page and "Enter a rate above 0." in page
         assert "Skill Holder" in page  # the valid part of the search still runs
 
     def test_pagination_keeps_the_query(self, signed_in, client_user):

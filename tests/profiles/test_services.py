@@ -125,7 +125,9 @@ class TestProfileUpdate:
     @pytest.mark.parametrize(
         "data,field,message",
         [
-            ({"hourly_rate": "-5"}, "hourly_rate", "below zero"),
+            ({"hourly_rate": "-5"}, "hourly_rate", "Enter a rate above 0."),
+            ({"hourly_rate": "0"}, "hourly_rate", "Enter a rate above 0."),
+            ({"hourly_rate": "10000.01"}, "hourly_rate", "at most 10,000"),
             ({"timezone": "Mars/Olympus_Mons"}, "timezone", "not a timezone we know"),
             ({"overview": "x" * 5001}, "overview", "under 5,000 characters"),
             ({"work_start": time(18), "work_end": time(9)}, "work_end", "end after they start"),

@@ -193,6 +193,24 @@ class TestEditing:
             "PostgreSQL",
         ]
 
+    def test_the_country_is_an_iso_code_shown_by_its_name(self, signed_in, freelancer_user):
+        client = signed_in(freelancer_user)
+        page = client.get("/profile/edit/").content.decode()
+        # Names come from django-countries (the old hand-kept list said "Cape Verde").
+        assert '<option value="CV">Cabo Verde</option>' in page
+        assert '<option value="US">United States</option>' in page
+
+        client.post("/profile/edit/", edit_data(freelancer_user, country="CV"))
+        profile = Profile.objects.get(pk=freelancer_user.pk)
+        assert profile.country.code == "CV"
+        assert "Cabo Verde" in client.get(f"/u/{freelancer_user.handle}/").content.decode()
+        page = client.get("/profile/edit/").content.decode()
+        assert '<option value="CV" selected>Cabo Verde</option>' in page
+
+        response = client.post("/profile/edit/", edit_data(freelancer_user, country="XX"))
+        assert response.status_code == 400
+        assert Profile.objects.get(pk=freelancer_user.pk).country.code == "CV"
+
     def test_clients_have_no_rate_or_skills_fields(self, signed_in, client_user):
         page = signed_in(client_user).get("/profile/edit/").content.decode()
         assert 'name="hourly_rate"' not in page and 'name="skills"' not in page
@@ -222,7 +240,8 @@ class TestEditing:
     @pytest.mark.parametrize(
         "overrides,field,message",
         [
-            ({"hourly_rate": "-10"}, "hourly_rate", "can&#x27;t be below zero"),
+            ({"hourly_rate": "-10"}, "hourly_rate", "Enter a rate above 0."),
+            ({"hourly_rate": "12.345"}, "hourly_rate", "two decimal places"),
             ({"timezone": "Mars/Olympus_Mons"}, "timezone", "not a timezone we know"),
             ({"overview": "x" * 6000}, "overview", "under 5,000 characters"),
             ({"work_start": "18:00", "work_end": "09:00"}, "work_end", "end after they start"),

@@ -1,9 +1,9 @@
 import pytest
 from django.utils import timezone
 
+from demo.profiles import seed_people
+from demo.workrooms import seed_workrooms
 from messaging.models import Message
-from profiles.demo import seed_people
-from workrooms.demo import seed_workrooms
 from workrooms.models import Activity, Call, Deadline, FileVersion, SharedFile, Workroom
 
 pytestmark = pytest.mark.django_db

@@ -53,7 +53,7 @@ BRAND_SCRIPT = [
 ]
 
 
-def _pdf(text: str) -> bytes:
+def pdf_bytes(text: str) -> bytes:
     body = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET"
     return (
         b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -139,7 +139,7 @@ def _seed_website(people: dict, now) -> None:
     sitemap_v1 = services.file_share(
         workroom=room,
         by=freelancer,
-        uploaded_file=_file("sitemap.pdf", _pdf("Sitemap, first draft"), "application/pdf"),
+        uploaded_file=_file("sitemap.pdf", pdf_bytes("Sitemap, first draft"), "application/pdf"),
         description="Pages and how they link",
     )
     _say(room, people, "website", WEBSITE_SCRIPT[:4], start=2)
@@ -147,7 +147,7 @@ def _seed_website(people: dict, now) -> None:
         workroom=room,
         by=freelancer,
         uploaded_file=_file(
-            "sitemap.pdf", _pdf("Sitemap, Studio and About merged"), "application/pdf"
+            "sitemap.pdf", pdf_bytes("Sitemap, Studio and About merged"), "application/pdf"
         ),
     )
     assert sitemap_v1.shared_file_id == sitemap_v2.shared_file_id
@@ -240,7 +240,9 @@ def _seed_brand(people: dict, now) -> None:
     version = services.file_share(
         workroom=room,
         by=freelancer,
-        uploaded_file=_file("brand-guidelines.pdf", _pdf("Brand guidelines"), "application/pdf"),
+        uploaded_file=_file(
+            "brand-guidelines.pdf", pdf_bytes("Brand guidelines"), "application/pdf"
+        ),
         description="Final version",
     )
     due = now - timedelta(days=20)
@@ -266,7 +268,7 @@ def _seed_brand(people: dict, now) -> None:
 
 
 def seed_workrooms(people: dict) -> None:
-    """`people` is profiles.demo.seed_people()'s dict, keyed by e-mail."""
+    """`people` is demo.profiles.seed_people()'s dict, keyed by e-mail."""
     cast = {"client": people["client@example.com"], "freelancer": people["freelancer@example.com"]}
     now = timezone.now()
     _seed_website(cast, now)

@@ -1,11 +1,11 @@
 import pytest
 
-from disputes.demo import seed_disputes
+from demo.disputes import seed_disputes
+from demo.profiles import seed_people
+from demo.workrooms import seed_workrooms
 from disputes.dossier import dossier_check
 from disputes.models import Dispute, DisputeEvent, Evidence, Resolution
 from disputes.selectors import actions_for
-from profiles.demo import seed_people
-from workrooms.demo import seed_workrooms
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand
 
-from disputes.demo import seed_disputes
-from invitations.demo import seed_invitations
-from messaging.demo import seed_conversations
-from profiles.demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_people, seed_profiles
-from workrooms.demo import seed_workrooms
+from demo.disputes import seed_disputes
+from demo.invitations import seed_invitations
+from demo.messaging import seed_conversations
+from demo.profiles import DEMO_PASSWORD, DEMO_PEOPLE, seed_people, seed_profiles
+from demo.workrooms import seed_workrooms
 
 
 class Command(BaseCommand):

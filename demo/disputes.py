@@ -18,11 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from demo.workrooms import pdf_bytes
 from disputes import services
 from disputes.models import Dispute, DisputeEvent, Evidence, Resolution
 from messaging import services as messaging
 from messaging.models import Conversation, Message
-from workrooms.demo import _pdf
 from workrooms.models import Deadline, Workroom
 
 DEMO_NAMESPACE = uuid.UUID("6f1d8a7e-3c2b-4f0a-9e61-0d5a4b2c9e17")
@@ -156,7 +156,7 @@ def _seed_open(people: dict, now) -> None:
         dispute=dispute,
         by=freelancer,
         uploaded_file=SimpleUploadedFile(
-            "original-brief.pdf", _pdf("Booking app brief - iOS prototype"), "application/pdf"
+            "original-brief.pdf", pdf_bytes("Booking app brief - iOS prototype"), "application/pdf"
         ),
         caption="The original brief",
     )
@@ -224,7 +224,7 @@ def _seed_resolved(people: dict, now) -> None:
 
 
 def seed_disputes(people: dict) -> None:
-    """`people` is profiles.demo.seed_people()'s dict, keyed by e-mail."""
+    """`people` is demo.profiles.seed_people()'s dict, keyed by e-mail."""
     cast = {
         "client": people["client@example.com"],
         "freelancer": people["freelancer@example.com"],

@@ -10,10 +10,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django_countries import countries
 
+from demo.images import portrait_png, screen_png
 from profiles import services
-from profiles.countries import COUNTRY_NAMES
-from profiles.demo_images import portrait_png, screen_png
 from profiles.models import ResponseTimeRecord, User
 
 DEMO_PASSWORD = "tandem-demo"  # noqa: S105 - the published demo password
@@ -345,7 +345,7 @@ def _overview_for(name: str, title: str, skills: tuple[str, ...], country: str) 
     lead, *rest = skills
     return (
         f"Hi, I'm {first}. {title}, working with clients around the world"
-        f"{' from ' + COUNTRY_NAMES.get(country, '') if country else ''}. "
+        f"{' from ' + countries.name(country) if country else ''}. "
         f"Most of my work involves {lead}"
         f"{', as well as ' + ', '.join(rest[:3]) if rest else ''}. "
         "I like clear goals, short feedback loops and honest estimates, and I keep you posted "

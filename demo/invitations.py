@@ -96,7 +96,7 @@ def _history(job: Job, freelancer: User | None, **fields) -> None:
 
 @transaction.atomic
 def seed_invitations(people: dict) -> None:
-    """`people` is profiles.demo.seed_people()'s dict, keyed by e-mail."""
+    """`people` is demo.profiles.seed_people()'s dict, keyed by e-mail."""
     client = people["client@example.com"]
     sam = people["freelancer@example.com"]
     now = timezone.now()
