@@ -47,8 +47,8 @@ MiB = 1024 * 1024
 MAX_PIXELS = 50_000_000
 SNIFF_BYTES = 8192
 DISPLAY_NAME_MAX = 200
-# What a form may carry besides its files: a request declaring more than one file's cap plus
-# this is not parsed at all.
+# What a form may carry besides its file: a request declaring more than FILE_UPLOAD_MAX_SIZE
+# plus this is not parsed at all.
 FORM_FIELDS_ALLOWANCE = 64 * 1024
 # Everything we re-encode (photos, work samples, previews) is WebP, and only that is ever shown
 # inline (core.http.private_file_response).
@@ -492,12 +492,13 @@ def make_thumbnail(data: bytes, *, size: tuple[int, int]) -> bytes:
 
 
 class CappedUploadHandler(FileUploadHandler):
-    """First in request.upload_handlers: the size cap, enforced while the body streams.
+    """First in request.upload_handlers: the size caps, enforced while the body streams.
 
-    A request that declares more than one file's cap plus FORM_FIELDS_ALLOWANCE is not parsed.
-    Otherwise a file is skipped (not stopped) as soon as it passes the cap: no more than the cap
-    reaches memory or disk, and the fields after it are still read, so a form comes back with
-    everything typed and a message for the file (`too_large_fields`).
+    The request's cap: one declaring more than FILE_UPLOAD_MAX_SIZE (the most any file may be)
+    plus FORM_FIELDS_ALLOWANCE is not parsed at all. The kind's cap (`max_bytes`, per file): a
+    file is skipped (not stopped) as soon as it passes it, so no more than the cap reaches memory
+    or disk while the fields after it are still read, and a form comes back with everything
+    typed and a message for the file (`too_large_fields`).
     """
 
     def __init__(self, request=None, *, max_bytes: int):
@@ -512,7 +513,7 @@ class CappedUploadHandler(FileUploadHandler):
         return self.request_too_large or bool(self.too_large_fields)
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
-        if content_length > self.max_bytes + FORM_FIELDS_ALLOWANCE:
+        if content_length > settings.FILE_UPLOAD_MAX_SIZE + FORM_FIELDS_ALLOWANCE:
             self.request_too_large = True
             return QueryDict(encoding=encoding), MultiValueDict()
         return None
