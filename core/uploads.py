@@ -22,8 +22,7 @@ import os
 import re
 import unicodedata
 import uuid
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 from io import BytesIO
@@ -36,24 +35,25 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.exceptions import ApplicationError, Invalid, TooLarge
 from core.http import error_json, error_response
+from core.images import (
+    REENCODED_CONTENT_TYPE,
+    REENCODED_SUFFIX,
+    ImageRules,
+    opened_image,
+    pillow_errors,
+    reencode,
+    webp,
+)
 
 MiB = 1024 * 1024
-# Refused before decoding, well under Pillow's own bomb limit (~89 MP warns, ~179 MP raises):
-# a 12 000 × 4 000 panorama still fits, a 1 KB PNG claiming 50 000 × 50 000 pixels does not.
-MAX_PIXELS = 50_000_000
 SNIFF_BYTES = 8192
 DISPLAY_NAME_MAX = 200
 # What a form may carry besides its file: a request declaring more than FILE_UPLOAD_MAX_SIZE
 # plus this is not parsed at all.
 FORM_FIELDS_ALLOWANCE = 64 * 1024
-# Everything we re-encode (photos, work samples, previews) is WebP, and only that is ever shown
-# inline (core.http.private_file_response).
-REENCODED_CONTENT_TYPE = "image/webp"
-REENCODED_SUFFIX = ".webp"
 
 
 # --- Sizes ---------------------------------------------------------------------------------------
@@ -181,15 +181,6 @@ def _markup_family(start: str) -> str | None:
 
 
 # --- Each upload kind's rules, once -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImageRules:
-    """How an image is re-encoded as our own WebP."""
-
-    max_side: int  # larger images are scaled down to fit
-    min_side: int = 1  # smaller ones are refused: they would look broken on the page
-    keep_alpha: bool = True  # screenshots and logos keep transparency; photos are flattened
 
 
 @dataclass(frozen=True)
@@ -368,64 +359,6 @@ def _not_an_image() -> Invalid:
     )
 
 
-def _too_many_pixels() -> Invalid:
-    return Invalid(
-        f"This image is too large to open safely (over {MAX_PIXELS // 1_000_000} megapixels): "
-        "nothing was stored. Scale it down and try again.",
-        reason="too_many_pixels",
-    )
-
-
-@contextmanager
-def _pillow_errors() -> Iterator[None]:
-    """Pillow's ways of saying no, as the refusals people see."""
-    try:
-        yield
-    except Image.DecompressionBombError:
-        raise _too_many_pixels() from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        raise Invalid(
-            "This image is damaged or incomplete and can't be opened. Try exporting it again.",
-            reason="damaged",
-        ) from None
-
-
-@contextmanager
-def _opened_image(source) -> Iterator[Image.Image]:
-    """Opened (the header read, nothing decoded yet) and refused if it claims too many pixels."""
-    with Image.open(source) as image:
-        if image.width * image.height > MAX_PIXELS:
-            raise _too_many_pixels()
-        yield image
-
-
-def _flatten(image: Image.Image, keep_alpha: bool) -> Image.Image:
-    has_alpha = image.mode in ("RGBA", "LA", "PA") or (
-        image.mode == "P" and "transparency" in image.info
-    )
-    if has_alpha:
-        image = image.convert("RGBA")
-        if keep_alpha:
-            return image
-        background = Image.new("RGBA", image.size, (255, 255, 255, 255))
-        return Image.alpha_composite(background, image).convert("RGB")
-    return image.convert("RGB")
-
-
-def _reencode(image: Image.Image, rules: ImageRules) -> Image.Image:
-    """The first frame, upright, without metadata or anything after the pixels, scaled to fit."""
-    image.load()
-    flat = _flatten(ImageOps.exif_transpose(image), rules.keep_alpha)
-    flat.thumbnail((rules.max_side, rules.max_side), Image.Resampling.LANCZOS)
-    return flat
-
-
-def _webp(image: Image.Image) -> bytes:
-    out = BytesIO()
-    image.save(out, "WEBP", quality=85, method=4)
-    return out.getvalue()
-
-
 def _reencoded_upload(upload, kind: UploadKind, name: str, family: str) -> CheckedUpload:
     """An image we show: decoded, checked and re-encoded; only our WebP is kept."""
     if family not in (kind.types or ()):
@@ -445,15 +378,15 @@ def _reencoded_upload(upload, kind: UploadKind, name: str, family: str) -> Check
     if len(data) > kind.max_bytes:
         raise TooLarge(too_large_message(kind.max_bytes))
     rules = kind.image
-    with _pillow_errors(), _opened_image(BytesIO(data)) as image:
+    with pillow_errors(), opened_image(BytesIO(data)) as image:
         if min(image.size) < rules.min_side:
             raise Invalid(
                 f"This image is {image.width} × {image.height} pixels; it needs to be at least "
                 f"{rules.min_side} pixels on each side.",
                 reason="too_small",
             )
-        encoded = _reencode(image, rules)
-    data = _webp(encoded)
+        encoded = reencode(image, rules)
+    data = webp(encoded)
     return CheckedUpload(
         display_name=name,
         storage_name=storage_name(kind.folder, REENCODED_SUFFIX),
@@ -471,21 +404,13 @@ def _preview(upload, rules: ImageRules | None) -> bytes | None:
     with previews get our WebP of it, the only form in which it is ever shown."""
     upload.seek(0)
     try:
-        with _pillow_errors(), _opened_image(upload) as image:
+        with pillow_errors(), opened_image(upload) as image:
             if rules is None:
                 image.load()
                 return None
-            return _webp(_reencode(image, rules))
+            return webp(reencode(image, rules))
     finally:
         upload.seek(0)
-
-
-def make_thumbnail(data: bytes, *, size: tuple[int, int]) -> bytes:
-    """A centre-cropped thumbnail of an image we encoded ourselves (made once, after upload)."""
-    with Image.open(BytesIO(data)) as image:
-        image.load()
-        mode = "RGBA" if image.mode in ("RGBA", "LA") else "RGB"
-        return _webp(ImageOps.fit(image.convert(mode), size, Image.Resampling.LANCZOS))
 
 
 # --- The request: the size cap while the body streams -------------------------------------------

@@ -28,7 +28,7 @@ from django.utils.timesince import timesince, timeuntil
 from django.views.decorators.http import require_POST
 
 from core.http import private_file_response
-from core.uploads import REENCODED_CONTENT_TYPE
+from core.images import REENCODED_CONTENT_TYPE
 from disputes import services
 from disputes.models import Dispute, DisputeEvent, Dossier, Evidence, InternalNote, Resolution
 from disputes.permissions import can_mediate

@@ -24,9 +24,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.exceptions import ApplicationError
 from core.http import done_response, private_file_response, refused_response, upload_refused_json
+from core.images import REENCODED_CONTENT_TYPE
 from core.uploads import (
     DISPUTE_EVIDENCE,
-    REENCODED_CONTENT_TYPE,
     capped_upload,
     display_name,
     store_each,

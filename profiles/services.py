@@ -10,14 +10,8 @@ from django.db.models import Max
 from django.utils import timezone as dj_timezone
 from django.utils.text import slugify
 
-from core.uploads import (
-    PHOTO,
-    REENCODED_SUFFIX,
-    WORK_SAMPLE,
-    CheckedUpload,
-    check_upload,
-    make_thumbnail,
-)
+from core.images import REENCODED_SUFFIX, make_thumbnail
+from core.uploads import PHOTO, WORK_SAMPLE, CheckedUpload, check_upload
 from profiles.models import (
     MAX_SKILLS,
     MAX_WORK_SAMPLES,

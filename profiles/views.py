@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.exceptions import ApplicationError
 from core.http import private_file_response
-from core.uploads import PHOTO, REENCODED_CONTENT_TYPE, WORK_SAMPLE, capped_upload
+from core.images import REENCODED_CONTENT_TYPE
+from core.uploads import PHOTO, WORK_SAMPLE, capped_upload
 from profiles import selectors, services
 from profiles.forms import PhotoForm, ProfileForm, SearchForm, WorkSampleForm
 from profiles.models import normalize_skill

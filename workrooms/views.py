@@ -18,13 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from icalendar import Calendar, Event, vText
 
 from core.http import done_response, private_file_response, refused_response, upload_refused_json
-from core.uploads import (
-    REENCODED_CONTENT_TYPE,
-    WORKROOM_FILE,
-    capped_upload,
-    store_each,
-    too_large_refusal,
-)
+from core.images import REENCODED_CONTENT_TYPE
+from core.uploads import WORKROOM_FILE, capped_upload, store_each, too_large_refusal
 from messaging.selectors import thread_context
 from workrooms import selectors, services
 from workrooms.forms import (

@@ -6,7 +6,8 @@ import pytest
 from PIL import Image
 
 from core.exceptions import ApplicationError
-from core.uploads import PHOTO, WORK_SAMPLE, check_upload, make_thumbnail
+from core.images import make_thumbnail
+from core.uploads import PHOTO, WORK_SAMPLE, check_upload
 from tests.profiles.conftest import HTML_PRETENDING, image_bytes, png_header_only, upload
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from PIL import Image
 
-from core import uploads
+from core import images
 from core.exceptions import Invalid
 from workrooms import services
 from workrooms.models import Activity, FileVersion, SharedFile
@@ -84,7 +84,7 @@ def test_an_image_gets_a_thumbnail_once_and_a_bomb_is_refused(
     with Image.open(version.thumbnail) as thumb:
         assert thumb.format == "WEBP"
 
-    monkeypatch.setattr(uploads, "MAX_PIXELS", 1000)
+    monkeypatch.setattr(images, "MAX_PIXELS", 1000)
     with pytest.raises(Invalid, match="too large to open safely"):
         services.file_share(
             workroom=room, by=client_user, uploaded_file=upload("big.png", png_bytes(), "image/png")
