@@ -505,6 +505,15 @@ def store_each(files: Iterable[Any], store: Callable[[Any], Stored]) -> tuple[li
         try:
             stored.append(store(file))
         except (ApplicationError, ValidationError) as error:
-            why = error.detail if isinstance(error, ApplicationError) else " ".join(error.messages)
-            return stored, f"{display_name(file.name)}: {why}"
+            return stored, f"{display_name(file.name)}: {refusal_text(error)}"
     return stored, ""
+
+
+def refusal_text(error: Exception) -> str:
+    """What a service's refusal of an upload says (an application error, a validation error
+    not yet converted to one, or a permission refused)."""
+    if isinstance(error, ApplicationError):
+        return error.detail
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or "You can't do that now."

@@ -29,6 +29,7 @@ from core.uploads import (
     DISPUTE_EVIDENCE,
     capped_upload,
     display_name,
+    refusal_text,
     store_each,
     too_large_message,
     too_large_refusal,
@@ -212,7 +213,7 @@ def dispute_new(request, workroom_id, handler):
                 dispute=dispute, by=request.user, uploaded_file=upload, caption=caption
             )
         except (ApplicationError, ValidationError, PermissionDenied) as error:
-            refused.append(f"{display_name(upload.name)}: {_text(error)}")
+            refused.append(f"{display_name(upload.name)}: {refusal_text(error)}")
     if _wants_json(request):
         return JsonResponse(
             {
@@ -240,14 +241,6 @@ def _open_invalid(request, workroom, form, *, status=400, evidence_error=""):
             {"error": evidence_error or "Check the form.", "html": html}, status=status
         )
     return render(request, "disputes/new.html", context, status=status)
-
-
-def _text(error) -> str:
-    if isinstance(error, ApplicationError):
-        return error.detail
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or "You can't add evidence now."
 
 
 # --- The dispute page ----------------------------------------------------------------------------
