@@ -132,10 +132,9 @@ _SIGNATURES = (
     (b"PK\x05\x06", "zip"),
 )
 # The MIME Sniffing Standard's HTML patterns: a document that starts (after whitespace) with one
-# of these is HTML to a browser, whatever it is called.
+# of these, or with a comment, is HTML to a browser, whatever it is called.
 _HTML_START = re.compile(
-    r"<(?:!doctype html|html|head|script|iframe|h1|div|font|table|a|style|title|b|body|br|p)"
-    r"[\s>]|<!--"
+    r"<(?:!doctype html|html|head|script|iframe|h1|div|font|table|a|style|title|b|body|br|p)[\s>]"
 )
 # The bytes that standard calls binary: none of them occurs in text.
 _BINARY_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
@@ -166,7 +165,7 @@ def _text_of(head: bytes) -> str | None:
 
 
 def _markup_family(start: str) -> str | None:
-    if _HTML_START.match(start) and not start.startswith("<!--"):
+    if _HTML_START.match(start):
         return "html"
     if start.startswith(("<?xml", "<!doctype", "<!--")):
         # Declarations and comments first: what follows says which markup it is.
@@ -274,8 +273,6 @@ class CheckedUpload:
     content_type: str  # from the contents, never from the name or the browser
     sha256: str  # of what is stored
     preview: bytes | None = None  # a WebP to show, for kinds with previews
-    width: int = 0  # of a re-encoded image
-    height: int = 0
 
 
 def check_upload(upload, kind: UploadKind) -> CheckedUpload:
@@ -394,8 +391,6 @@ def _reencoded_upload(upload, kind: UploadKind, name: str, family: str) -> Check
         size=len(data),
         content_type=REENCODED_CONTENT_TYPE,
         sha256=hashlib.sha256(data).hexdigest(),
-        width=encoded.width,
-        height=encoded.height,
     )
 
 
@@ -481,7 +476,7 @@ def capped_upload(kind: UploadKind, *, json_only: bool = False):
             handler = CappedUploadHandler(request, max_bytes=kind.max_bytes)
             request.upload_handlers.insert(0, handler)
             try:
-                request.POST  # parsed now, under the cap  # noqa: B018
+                request.POST  # noqa: B018 (parsed now, under the cap)
             except RequestDataTooBig:
                 handler.request_too_large = True
             if handler.request_too_large:

@@ -19,6 +19,11 @@ def stored(checked) -> bytes:
     return checked.content.read()
 
 
+def size_of(checked) -> tuple[int, int]:
+    with Image.open(BytesIO(stored(checked))) as image:
+        return image.size
+
+
 def error_of(data: bytes, kind=PHOTO, name="photo.png") -> ApplicationError:
     with pytest.raises(ApplicationError) as caught:
         process(data, kind, name)
@@ -42,7 +47,7 @@ def test_accepted_formats_are_re_encoded_as_webp(fmt):
 def test_large_images_are_scaled_down_within_bounds():
     encoded = process(image_bytes("JPEG", size=(3000, 1500)))
 
-    assert (encoded.width, encoded.height) == (1024, 512)
+    assert size_of(encoded) == (1024, 512)
 
 
 def test_photos_lose_transparency_samples_keep_it():
@@ -71,7 +76,7 @@ def test_exif_rotation_is_applied():
     exif[0x0112] = 6  # rotate 90° clockwise to display
     encoded = process(image_bytes("JPEG", size=(400, 200), exif=exif.tobytes()))
 
-    assert (encoded.width, encoded.height) == (200, 400)
+    assert size_of(encoded) == (200, 400)
 
 
 def test_stored_names_are_made_by_the_server():
