@@ -16,7 +16,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
@@ -28,6 +28,8 @@ from django.utils.timesince import timesince, timeuntil
 from django.views.decorators.http import require_POST
 
 from core.forms import MoneyFormMixin, apply_service_errors
+from core.http import private_file_response
+from core.images import REENCODED_CONTENT_TYPE
 from core.money import format_money
 from disputes import services
 from disputes.models import Dispute, DisputeEvent, Dossier, Evidence, InternalNote, Resolution
@@ -738,19 +740,17 @@ class DisputeAdmin(admin.ModelAdmin):
         if what == "preview":
             if not evidence.preview:
                 raise Http404("This evidence has no preview.")
-            response = FileResponse(evidence.preview.open("rb"), content_type="image/webp")
-        else:
-            response = FileResponse(
-                evidence.file.open("rb"),
-                as_attachment=True,
-                filename=evidence.name,
-                content_type=evidence.content_type or "application/octet-stream",
+            return private_file_response(
+                evidence.preview,
+                filename="preview.webp",
+                content_type=REENCODED_CONTENT_TYPE,
+                inline=True,
             )
-        # An uploaded file is never run as a page of this site.
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_file_response(
+            evidence.file,
+            filename=evidence.name,
+            content_type=evidence.content_type or "application/octet-stream",
+        )
 
     # --- The dossier -------------------------------------------------------------------------
 
@@ -784,12 +784,14 @@ class DisputeAdmin(admin.ModelAdmin):
             },
             request=None if export else request,
         )
+        if export:
+            return private_file_response(
+                html.encode(),
+                filename=f"dispute-{dispute.pk}-dossier.html",
+                content_type="text/html; charset=utf-8",
+            )
         response = HttpResponse(html, content_type="text/html; charset=utf-8")
         response["Cache-Control"] = "private, no-store"
-        if export:
-            response["Content-Disposition"] = (
-                f'attachment; filename="dispute-{dispute.pk}-dossier.html"'
-            )
         return response
 
 

@@ -1,10 +1,9 @@
 """Forms parse input for the parties' pages; the rules live in disputes.services."""
 
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 
 from core.forms import AmountField, MoneyFormMixin
+from core.uploads import DISPUTE_EVIDENCE, size_text
 from disputes.models import Dispute
 from workrooms.models import Deadline
 
@@ -14,8 +13,9 @@ EVIDENCE_ROWS = 3
 EVIDENCE_ROWS_MAX = 10
 
 
-def _upload_help() -> str:
-    limit = filesizeformat(settings.FILE_UPLOAD_MAX_SIZE)
+def upload_help() -> str:
+    """The line under every evidence file input."""
+    limit = size_text(DISPUTE_EVIDENCE.max_bytes)
     return (
         f"Screenshots, PDFs, documents or a zip, up to {limit} each. Only the two of you and "
         "the mediator can see them."
@@ -96,8 +96,3 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Optional; the other person sees it.",
     )
-
-
-def upload_help() -> str:
-    """The line under every evidence file input."""
-    return _upload_help()

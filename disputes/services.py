@@ -20,27 +20,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.money import clean_money, format_money
+from core.uploads import DISPUTE_EVIDENCE, check_upload, storage_name
 from disputes.dossier import dossier_record
 from disputes.models import Dispute, DisputeEvent, Evidence, InternalNote, Resolution
 from disputes.permissions import MEDIATE_PERMISSION, NotAllowed, check_mediator
 from messaging import services as messaging
 from messaging.models import Conversation
 from messaging.notifications import notify
-from workrooms.services import upload_check
 
-EVIDENCE_EXTENSIONS = {
-    ".png",
-    ".jpg",
-    ".jpeg",
-    ".gif",
-    ".webp",
-    ".pdf",
-    ".txt",
-    ".csv",
-    ".docx",
-    ".xlsx",
-    ".zip",
-}
 TEXT_MAX = 5000
 ENDED_TEXT = "This dispute has ended: nothing can be changed any more."
 
@@ -271,6 +258,7 @@ def dispute_open(
 
 @transaction.atomic
 def evidence_add(*, dispute: Dispute, by, uploaded_file, caption: str = "") -> Evidence:
+    """A refused file raises core.exceptions.Invalid or TooLarge (core.uploads)."""
     dispute = _lock(dispute)
     if not (dispute.is_party(by) or (by.pk == dispute.mediator_id)):
         raise NotAllowed("Only the parties and the mediator can add evidence.")
@@ -278,21 +266,21 @@ def evidence_add(*, dispute: Dispute, by, uploaded_file, caption: str = "") -> E
     caption = (caption or "").strip()
     if len(caption) > 500:
         raise ValidationError({"caption": "A caption may be at most 500 characters."})
-    checked = upload_check(uploaded_file, allowed_extensions=EVIDENCE_EXTENSIONS)
+    checked = check_upload(uploaded_file, DISPUTE_EVIDENCE)
     evidence = Evidence(
         dispute=dispute,
         added_by=by,
         caption=caption,
-        name=checked.name,
+        name=checked.display_name,
         size=checked.size,
         content_type=checked.content_type,
         sha256=checked.sha256,
     )
     # Every check ran before this point, so a refused file never reaches storage.
-    evidence.file.save(checked.name, uploaded_file, save=False)
+    evidence.file.save(checked.storage_name, checked.content, save=False)
     try:
-        if checked.thumbnail:
-            evidence.preview.save("preview.webp", ContentFile(checked.thumbnail), save=False)
+        if checked.preview:
+            evidence.preview.save(storage_name(), ContentFile(checked.preview), save=False)
         evidence.save()
     except Exception:
         evidence.file.delete(save=False)
@@ -300,7 +288,7 @@ def evidence_add(*, dispute: Dispute, by, uploaded_file, caption: str = "") -> E
             evidence.preview.delete(save=False)
         raise
     _mark_answered(dispute, by)
-    label = f"“{caption}”" if caption else checked.name
+    label = f"“{caption}”" if caption else checked.display_name
     _record(
         dispute,
         actor=by,

@@ -10,22 +10,31 @@ Mediators work in the Django admin (disputes/admin.py); this page never shows in
 it asks for the timeline with staff=False whoever looks.
 """
 
-import os
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.exceptions import ApplicationError
 from core.forms import apply_service_errors
+from core.http import done_response, private_file_response, refused_response, upload_refused_json
+from core.images import REENCODED_CONTENT_TYPE
+from core.uploads import (
+    DISPUTE_EVIDENCE,
+    capped_upload,
+    display_name,
+    refusal_text,
+    store_each,
+    too_large_message,
+    too_large_refusal,
+)
 from disputes import selectors, services
 from disputes.forms import (
     EVIDENCE_ROWS,
@@ -40,7 +49,6 @@ from disputes.forms import (
 from disputes.models import Dispute, Evidence, Resolution
 from disputes.templatetags.disputes import time_left
 from messaging.selectors import thread_context
-from messaging.uploads import capped_upload
 from workrooms.selectors import workroom_for
 
 
@@ -55,24 +63,13 @@ def _wants_json(request) -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
 
 
-def _too_large_text() -> str:
-    return f"Files may be at most {filesizeformat(settings.FILE_UPLOAD_MAX_SIZE)}."
-
-
 def _refused(request, dispute, error: PermissionDenied):
     text = str(error) or "You can't do that now."
-    if _wants_json(request):
-        return JsonResponse({"error": text}, status=403)
-    messages.error(request, text)
-    return redirect(dispute)
+    return refused_response(request, dispute.get_absolute_url(), text)
 
 
 def _done(request, dispute, text=""):
-    if _wants_json(request):
-        return JsonResponse({"ok": True})
-    if text:
-        messages.success(request, text)
-    return redirect(dispute)
+    return done_response(request, dispute.get_absolute_url(), text)
 
 
 # --- The list ------------------------------------------------------------------------------------
@@ -147,7 +144,8 @@ def _open_context(request, workroom, form, *, evidence_error=""):
         "evidence_rows": rows,
         "evidence_error": evidence_error,
         "upload_help": upload_help(),
-        "max_size": settings.FILE_UPLOAD_MAX_SIZE,
+        "upload_accept": DISPUTE_EVIDENCE.accept,
+        "max_size": DISPUTE_EVIDENCE.max_bytes,
         "response_days": settings.DISPUTE_RESPONSE_DAYS,
     }
 
@@ -164,7 +162,7 @@ def _evidence_uploads(request) -> list[tuple[object, str]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@capped_upload  # evidence may come in the same POST
+@capped_upload(DISPUTE_EVIDENCE)  # evidence may come in the same POST
 def dispute_new(request, workroom_id, handler):
     workroom = workroom_for(user=request.user, workroom_id=workroom_id)
     if workroom is None:
@@ -173,15 +171,12 @@ def dispute_new(request, workroom_id, handler):
         form = OpenForm(workroom=workroom, auto_id="open-%s")
         return render(request, "disputes/new.html", _open_context(request, workroom, form))
 
-    try:
-        uploads = _evidence_uploads(request)
-    except RequestDataTooBig:
-        handler.too_large = True
-        uploads = []
+    uploads = _evidence_uploads(request)
     form = OpenForm(request.POST, workroom=workroom, auto_id="open-%s")
     if handler.too_large:
         # Nothing is opened: the person would otherwise think the file was part of it.
-        text = f"{_too_large_text()} Nothing was stored: choose a smaller file and send again."
+        limit = too_large_message(DISPUTE_EVIDENCE.max_bytes)
+        text = f"{limit} Nothing was stored: choose a smaller file and send again."
         return _open_invalid(request, workroom, form, status=413, evidence_error=text)
     if not form.is_valid():
         return _open_invalid(request, workroom, form)
@@ -210,8 +205,8 @@ def dispute_new(request, workroom_id, handler):
             services.evidence_add(
                 dispute=dispute, by=request.user, uploaded_file=upload, caption=caption
             )
-        except (ValidationError, PermissionDenied) as error:
-            refused.append(f"{_name(upload)}: {' '.join(_texts(error))}")
+        except (ApplicationError, ValidationError, PermissionDenied) as error:
+            refused.append(f"{display_name(upload.name)}: {refusal_text(error)}")
     if _wants_json(request):
         return JsonResponse(
             {
@@ -241,16 +236,6 @@ def _open_invalid(request, workroom, form, *, status=400, evidence_error=""):
     return render(request, "disputes/new.html", context, status=status)
 
 
-def _name(upload) -> str:
-    return os.path.basename(upload.name or "file")
-
-
-def _texts(error) -> list[str]:
-    if isinstance(error, ValidationError):
-        return error.messages
-    return [str(error) or "You can't add evidence now."]
-
-
 # --- The dispute page ----------------------------------------------------------------------------
 
 
@@ -275,7 +260,8 @@ def _render_dispute(request, dispute, *, status=200, open_form="", **forms):
             "clock": clock,
             "clock_urgent": urgent,
             "upload_help": upload_help(),
-            "max_size": settings.FILE_UPLOAD_MAX_SIZE,
+            "upload_accept": DISPUTE_EVIDENCE.accept,
+            "max_size": DISPUTE_EVIDENCE.max_bytes,
             "mediation_days": settings.DISPUTE_MEDIATION_DAYS,
             "proposal_days": settings.DISPUTE_PROPOSAL_DAYS,
         }
@@ -394,43 +380,35 @@ def evidence_gallery(request, dispute_id):
 
 @login_required
 @require_POST
-@capped_upload
+@capped_upload(DISPUTE_EVIDENCE)
 def evidence_upload(request, dispute_id, handler):
     dispute = _dispute_or_404(request.user, dispute_id)
-    try:
-        uploads = request.FILES.getlist("files")
-    except RequestDataTooBig:
-        handler.too_large = True
-        uploads = []
-    caption = request.POST.get("caption", "") if not handler.too_large else ""
-    form = EvidenceForm({"caption": caption}, auto_id="evidence-%s")
-    error = None
+    uploads = request.FILES.getlist("files")
+    form = EvidenceForm({"caption": request.POST.get("caption", "")}, auto_id="evidence-%s")
+    done, error = [], ""
     if handler.too_large:
-        error = f"{_too_large_text()} Nothing was stored."
+        error = too_large_refusal(DISPUTE_EVIDENCE)
     elif not uploads:
         error = "Choose a file to add."
     elif not form.is_valid():
         error = " ".join(form.errors.get("caption", []))
-    done = []
-    if error is None:
-        for upload in uploads:
-            try:
-                item = services.evidence_add(
+    else:
+        try:
+            done, error = store_each(
+                uploads,
+                lambda upload: services.evidence_add(
                     dispute=dispute,
                     by=request.user,
                     uploaded_file=upload,
                     caption=form.cleaned_data["caption"],
-                )
-            except PermissionDenied as refused:
-                return _refused(request, dispute, refused)
-            except ValidationError as invalid:
-                error = f"{_name(upload)}: {' '.join(invalid.messages)}"
-                break
-            done.append(item)
+                ),
+            )
+        except PermissionDenied as refused:
+            return _refused(request, dispute, refused)
     if _wants_json(request):
         if error:
             status = 413 if handler.too_large else 400
-            return JsonResponse({"error": error, "stored": len(done)}, status=status)
+            return upload_refused_json(error, stored=len(done), status=status)
         return JsonResponse(
             {"ok": True, "evidence": [{"name": e.name, "caption": e.caption} for e in done]},
             status=201,
@@ -453,20 +431,11 @@ def _evidence_or_404(request, dispute_id, evidence_id) -> Evidence:
     return item
 
 
-def _send(field_file, *, name, content_type, as_attachment=True):
-    response = FileResponse(
-        field_file.open("rb"), as_attachment=as_attachment, filename=name, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 @require_GET
 def evidence_download(request, dispute_id, evidence_id):
     item = _evidence_or_404(request, dispute_id, evidence_id)
-    return _send(item.file, name=item.name, content_type=item.content_type)
+    return private_file_response(item.file, filename=item.name, content_type=item.content_type)
 
 
 @login_required
@@ -475,8 +444,6 @@ def evidence_preview(request, dispute_id, evidence_id):
     item = _evidence_or_404(request, dispute_id, evidence_id)
     if not item.preview:
         raise Http404("No preview.")
-    response = _send(
-        item.preview, name="preview.webp", content_type="image/webp", as_attachment=False
+    return private_file_response(
+        item.preview, filename="preview.webp", content_type=REENCODED_CONTENT_TYPE, inline=True
     )
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response

@@ -5,11 +5,8 @@ message, then publishes after commit (docs/architecture.md, "How a message trave
 """
 
 import functools
-import hashlib
 import math
-import mimetypes
 import operator
-import os
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -23,6 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from config.redis_direct import script, thread_commands
+from core.uploads import MESSAGE_ATTACHMENT, check_upload
 from messaging import events, notifications
 from messaging.conduct import Reason, check_message
 from messaging.models import (
@@ -923,45 +921,26 @@ def typing_notify(*, conversation_id, user) -> None:
 
 # --- Attachments -----------------------------------------------------------------------------
 
-ATTACHMENT_MAX_NAME = 200
-
-
-def _content_type_for(name: str) -> str:
-    guessed, _ = mimetypes.guess_type(name)
-    return guessed or "application/octet-stream"
-
 
 @transaction.atomic
 def attachment_upload(*, conversation_id, uploader, uploaded_file) -> Attachment:
-    """Store a private file for a message the uploader is about to send."""
+    """Store a private file for a message the uploader is about to send. A refused file raises
+    core.exceptions.Invalid or TooLarge (core.uploads)."""
     participant = _participant_or_404(uploader, conversation_id)
     if participant.conversation.read_only:
         raise Forbidden("This conversation is closed: it can be read but not written to.")
-    if uploaded_file.size > settings.FILE_UPLOAD_MAX_SIZE:
-        raise TooLarge(_too_large_text())
-    if uploaded_file.size == 0:
-        raise Invalid("This file is empty.")
-    name = os.path.basename(uploaded_file.name or "file").strip()[-ATTACHMENT_MAX_NAME:] or "file"
-    digest = hashlib.sha256()
-    for chunk in uploaded_file.chunks():
-        digest.update(chunk)
-    uploaded_file.seek(0)
+    checked = check_upload(uploaded_file, MESSAGE_ATTACHMENT)
     attachment = Attachment(
         conversation=participant.conversation,
         uploader=uploader,
-        name=name,
-        size=uploaded_file.size,
-        content_type=_content_type_for(name),
-        sha256=digest.hexdigest(),
+        name=checked.display_name,
+        size=checked.size,
+        content_type=checked.content_type,
+        sha256=checked.sha256,
     )
-    attachment.file.save(name, uploaded_file, save=False)
+    attachment.file.save(checked.storage_name, checked.content, save=False)
     attachment.save()
     return attachment
-
-
-def _too_large_text() -> str:
-    mib = settings.FILE_UPLOAD_MAX_SIZE / (1024 * 1024)
-    return f"Files may be at most {mib:g} MiB."
 
 
 # --- Safety: blocks and reports ---------------------------------------------------------------

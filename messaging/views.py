@@ -3,18 +3,19 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from core.exceptions import ApplicationError, Invalid, TooLarge
+from core.http import error_json, private_file_response
+from core.uploads import MESSAGE_ATTACHMENT, capped_upload, too_large_refusal
 from messaging import notifications, selectors, services
 from messaging.forms import PreferencesForm, ReportForm
 from messaging.models import Attachment, Block, Message
 from messaging.payloads import attachment_payload, message_payload
-from messaging.uploads import capped_upload
 
 
 def _conversation_or_404(user, conversation_id):
@@ -106,23 +107,22 @@ def open_direct(request, handle):
 
 @login_required
 @require_POST
-@capped_upload
+@capped_upload(MESSAGE_ATTACHMENT, json_only=True)
 def attachment_upload(request, conversation_id, handler):
-    try:
-        uploaded = request.FILES.get("file")
-    except RequestDataTooBig:
-        handler.too_large = True
-        uploaded = None
+    """JSON whoever asks: only the thread's script calls it."""
+    uploaded = request.FILES.get("file")
     if handler.too_large:
-        return JsonResponse({"error": services._too_large_text(), "code": "too_large"}, status=413)
+        return error_json(TooLarge(too_large_refusal(MESSAGE_ATTACHMENT)))
     if uploaded is None:
-        return JsonResponse({"error": "Choose a file to upload.", "code": "invalid"}, status=400)
+        return error_json(Invalid("Choose a file to upload."))
     try:
         attachment = services.attachment_upload(
             conversation_id=conversation_id, uploader=request.user, uploaded_file=uploaded
         )
     except services.NotFound:
         raise Http404("No such conversation.") from None
+    except ApplicationError as refused:
+        return error_json(refused)
     except services.MessagingError as error:
         status = 413 if error.code == "too_large" else 400 if error.code == "invalid" else 403
         return JsonResponse({"error": error.detail, "code": error.code}, status=status)
@@ -144,15 +144,9 @@ def attachment_download(request, conversation_id, attachment_id):
     if not sent and attachment.uploader_id != request.user.pk:
         # Uploaded but not (yet) sent, or sent in a message since deleted: only its uploader.
         raise Http404("No such file.")
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
+    return private_file_response(
+        attachment.file, filename=attachment.name, content_type=attachment.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -5,12 +5,7 @@ from django_countries import countries
 
 from core.forms import AmountField, CurrencyField, split_list
 from core.money import DEFAULT_CURRENCY, RATE_MAX
-from profiles.images import (
-    ACCEPT_ATTRIBUTE,
-    PHOTO,
-    SAMPLE,
-    too_large_message,
-)
+from core.uploads import PHOTO, WORK_SAMPLE, size_text, too_large_message
 from profiles.models import (
     MAX_SKILLS,
     OVERVIEW_MAX_LENGTH,
@@ -254,20 +249,23 @@ class PhotoForm(forms.Form):
 
     photo = forms.FileField(
         label="Profile photo",
-        widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE, "data-photo-input": ""}),
+        widget=forms.FileInput(attrs={"accept": PHOTO.accept, "data-photo-input": ""}),
         error_messages={"required": "Choose a photo to upload.", "empty": "This file is empty."},
-        help_text="JPEG, PNG or WebP, up to 5 MB. A square photo of your face works best.",
     )
 
     def __init__(self, *args, too_large: set[str] = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         self.too_large = too_large
+        self.fields["photo"].help_text = (
+            f"JPEG, PNG or WebP, up to {size_text(PHOTO.max_bytes)}. "
+            "A square photo of your face works best."
+        )
 
     def full_clean(self):
         super().full_clean()
         if self.add_prefix("photo") in self.too_large:
             self.errors.pop("photo", None)
-            self.add_error("photo", too_large_message(PHOTO))
+            self.add_error("photo", too_large_message(PHOTO.max_bytes))
 
 
 class WorkSampleForm(forms.Form):
@@ -297,7 +295,7 @@ class WorkSampleForm(forms.Form):
     image = forms.FileField(
         label="Image",
         required=False,
-        widget=forms.FileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+        widget=forms.FileInput(attrs={"accept": WORK_SAMPLE.accept}),
         help_text="Optional. JPEG, PNG or WebP; large images are scaled down.",
     )
     remove_image = forms.BooleanField(label="Remove the current image", required=False)
@@ -312,7 +310,7 @@ class WorkSampleForm(forms.Form):
         super().full_clean()
         if self.add_prefix("image") in self.too_large:
             self.errors.pop("image", None)
-            self.add_error("image", too_large_message(SAMPLE))
+            self.add_error("image", too_large_message(WORK_SAMPLE.max_bytes))
             self.add_error(
                 None, "Nothing else was lost: fix the image, then choose it again and save."
             )

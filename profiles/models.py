@@ -179,7 +179,7 @@ class Profile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="profile"
     )
-    # Stored names are made by the server (profiles.images); files are served by a view.
+    # Stored names are made by the server (core.uploads); files are served by a view.
     photo = models.FileField(max_length=200, blank=True)
     photo_thumb = models.FileField(max_length=200, blank=True)
     title = models.CharField("title", max_length=TITLE_MAX_LENGTH, blank=True)

@@ -10,8 +10,9 @@ from django.db.models import Max
 from django.utils import timezone as dj_timezone
 from django.utils.text import slugify
 
+from core.images import REENCODED_SUFFIX, make_thumbnail
 from core.money import RATE_MAX, clean_amount, normalize_currency
-from profiles import images
+from core.uploads import PHOTO, WORK_SAMPLE, CheckedUpload, check_upload
 from profiles.models import (
     MAX_SKILLS,
     MAX_WORK_SAMPLES,
@@ -335,16 +336,15 @@ def _delete_files_on_commit(*names: str) -> None:
 
 @transaction.atomic
 def profile_set_photo(*, profile: Profile, upload) -> Profile:
-    """Check and re-encode a photo, store it under a new name, thumbnail it after commit."""
+    """Check and re-encode a photo, store it under a new name, thumbnail it after commit.
+
+    A refused file raises core.exceptions.Invalid or TooLarge (core.uploads)."""
     from profiles import tasks  # tasks call back into services
 
-    try:
-        encoded = images.process_upload(upload, rules=images.PHOTO)
-    except ValidationError as error:
-        raise ValidationError({"photo": error.error_list}) from None
+    checked = check_upload(upload, PHOTO)
     profile = Profile.objects.select_for_update().get(pk=profile.pk)
     old = (profile.photo.name, profile.photo_thumb.name)
-    profile.photo.save(encoded.name(images.PHOTO.folder), ContentFile(encoded.data), save=False)
+    profile.photo.save(checked.storage_name, checked.content, save=False)
     profile.photo_thumb = ""
     profile.save(update_fields=["photo", "photo_thumb", "updated_at"])
     _delete_files_on_commit(*old)
@@ -374,12 +374,10 @@ def _thumbnail(*, model, pk: int, source_field: str, thumb_field: str, source: s
         return  # replaced or removed since the task was queued
     try:
         with storage.open(source, "rb") as file:
-            data = images.make_thumbnail(file.read(), size=size)
+            data = make_thumbnail(file.read(), size=size)
     except FileNotFoundError:
         return
-    name = storage.save(
-        source.rsplit(".", 1)[0] + "-thumb." + images.OUTPUT_EXTENSION, ContentFile(data)
-    )
+    name = storage.save(source.rsplit(".", 1)[0] + "-thumb" + REENCODED_SUFFIX, ContentFile(data))
     updated = model.objects.filter(pk=pk, **{source_field: source}).update(**{thumb_field: name})
     if not updated:
         storage.delete(name)
@@ -410,17 +408,13 @@ def work_sample_make_thumbnail(*, sample_id: int, image_name: str) -> None:
 # --- Work samples ----------------------------------------------------------------------------
 
 
-def _encode_sample_image(upload) -> images.EncodedImage | None:
-    if upload is None:
-        return None
-    try:
-        return images.process_upload(upload, rules=images.SAMPLE)
-    except ValidationError as error:
-        raise ValidationError({"image": error.error_list}) from None
+def _encode_sample_image(upload) -> CheckedUpload | None:
+    """A sample's image checked and re-encoded; refusals raise core.exceptions errors."""
+    return check_upload(upload, WORK_SAMPLE) if upload is not None else None
 
 
-def _store_sample_image(sample: WorkSample, encoded: images.EncodedImage) -> None:
-    sample.image.save(encoded.name(images.SAMPLE.folder), ContentFile(encoded.data), save=False)
+def _store_sample_image(sample: WorkSample, checked: CheckedUpload) -> None:
+    sample.image.save(checked.storage_name, checked.content, save=False)
     sample.image_thumb = ""
 
 

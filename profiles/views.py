@@ -1,24 +1,25 @@
 """Profile pages, editing, private image downloads and freelancer search. Thin: parse, call a
 service or selector, render."""
 
-import mimetypes
 from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.exceptions import ApplicationError
 from core.forms import apply_service_errors
+from core.http import private_file_response
+from core.images import REENCODED_CONTENT_TYPE
+from core.uploads import PHOTO, WORK_SAMPLE, capped_upload
 from profiles import selectors, services
 from profiles.forms import PhotoForm, ProfileForm, SearchForm, WorkSampleForm
-from profiles.images import PHOTO, SAMPLE, install_capped_handler
 from profiles.models import normalize_skill
 from profiles.response_times import is_responsive, response_time_label
 
@@ -83,22 +84,16 @@ def profile_detail(request, handle):
 # --- Private images --------------------------------------------------------------------------
 
 
-def _image_response(field_file, download_name: str) -> FileResponse:
-    try:
-        handle = field_file.storage.open(field_file.name, "rb")
-    except FileNotFoundError:
-        raise Http404("No such file.") from None
-    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
-    response = FileResponse(
-        handle, content_type=content_type, as_attachment=False, filename=download_name
+def _image_response(field_file, download_name: str):
+    # Images we encoded ourselves, shown inline. Every upload gets a new name, so a name's bytes
+    # never change: cached for good, but only in the viewer's own browser.
+    return private_file_response(
+        field_file,
+        filename=download_name,
+        content_type=REENCODED_CONTENT_TYPE,
+        inline=True,
+        immutable=True,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    # Images we encoded ourselves; opened on their own they run nothing.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    # Every upload gets a new name, so a name's bytes never change; private: never in a shared
-    # cache, since only signed-in users may see them.
-    response["Cache-Control"] = "private, max-age=31536000, immutable"
-    return response
 
 
 @login_required
@@ -145,7 +140,7 @@ def _edit_context(request, profile, **forms):
         "completeness": selectors.completeness_for_user(user=request.user),
         "popular_skills": selectors.popular_skills(limit=12) if profile.user.is_freelancer else [],
         "photo_max_bytes": PHOTO.max_bytes,
-        "sample_max_bytes": SAMPLE.max_bytes,
+        "sample_max_bytes": WORK_SAMPLE.max_bytes,
     }
     context.update({k: v for k, v in forms.items() if k not in context})
     return context
@@ -181,21 +176,17 @@ def profile_edit(request):
     return render(request, "profiles/edit.html", context, status=400)
 
 
-@csrf_exempt  # the size cap must be installed before anything reads the body; CSRF is checked
-@login_required  # right after, by csrf_protect on the inner view
+@login_required
 @require_POST
-def photo_upload(request):
-    handler = install_capped_handler(request, {"photo": PHOTO.max_bytes})
-    return _photo_upload(request, handler)
-
-
-@csrf_protect
-def _photo_upload(request, handler):
+@capped_upload(PHOTO)
+def photo_upload(request, handler):
     profile = selectors.profile_for_owner(user=request.user)
-    form = PhotoForm(request.POST, request.FILES, too_large=handler.too_large)
+    form = PhotoForm(request.POST, request.FILES, too_large=handler.too_large_fields)
     if form.is_valid():
         try:
             profile = services.profile_set_photo(profile=profile, upload=form.cleaned_data["photo"])
+        except ApplicationError as refused:
+            form.add_error("photo", refused.detail)
         except ValidationError as error:
             apply_service_errors(form, error)
     if form.errors:
@@ -228,19 +219,13 @@ def photo_remove(request):
     return redirect(reverse("profiles:edit") + "#photo")
 
 
-@csrf_exempt  # see photo_upload
 @login_required
 @require_POST
-def sample_create(request):
-    handler = install_capped_handler(request, {f"{SAMPLE_PREFIX}-image": SAMPLE.max_bytes})
-    return _sample_create(request, handler)
-
-
-@csrf_protect
-def _sample_create(request, handler):
+@capped_upload(WORK_SAMPLE)
+def sample_create(request, handler):
     profile = selectors.profile_for_owner(user=request.user)
     form = WorkSampleForm(
-        request.POST, request.FILES, too_large=handler.too_large, prefix=SAMPLE_PREFIX
+        request.POST, request.FILES, too_large=handler.too_large_fields, prefix=SAMPLE_PREFIX
     )
     if form.is_valid():
         data = form.cleaned_data
@@ -253,6 +238,8 @@ def _sample_create(request, handler):
                 is_public=data["is_public"],
                 image=data["image"] or None,
             )
+        except ApplicationError as refused:
+            form.add_error("image", refused.detail)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -273,22 +260,14 @@ def _own_sample_or_404(request, sample_id):
     return sample
 
 
-@csrf_exempt  # see photo_upload
 @login_required
 @require_http_methods(["GET", "POST"])
-def sample_edit(request, sample_id):
-    handler = None
-    if request.method == "POST":
-        handler = install_capped_handler(request, {"image": SAMPLE.max_bytes})
-    return _sample_edit(request, sample_id, handler)
-
-
-@csrf_protect
-def _sample_edit(request, sample_id, handler):
+@capped_upload(WORK_SAMPLE)
+def sample_edit(request, sample_id, handler):
     sample = _own_sample_or_404(request, sample_id)
     if request.method == "POST":
         form = WorkSampleForm(
-            request.POST, request.FILES, too_large=handler.too_large, editing=True
+            request.POST, request.FILES, too_large=handler.too_large_fields, editing=True
         )
         if form.is_valid():
             data = form.cleaned_data
@@ -302,6 +281,8 @@ def _sample_edit(request, sample_id, handler):
                     image=data["image"] or None,
                     remove_image=data["remove_image"],
                 )
+            except ApplicationError as refused:
+                form.add_error("image", refused.detail)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:

@@ -4,11 +4,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.template.defaultfilters import filesizeformat
 
 from core.forms import MoneyFormMixin
+from core.uploads import WORKROOM_FILE, size_text
 from profiles.timezones import is_valid_timezone
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -48,7 +47,7 @@ class FileUploadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["description"].help_text = (
-            f"Up to {filesizeformat(settings.FILE_UPLOAD_MAX_SIZE)} per file. A file with the "
+            f"Up to {size_text(WORKROOM_FILE.max_bytes)} per file. A file with the "
             "name of one already shared becomes its next version."
         )
 

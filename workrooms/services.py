@@ -6,29 +6,22 @@ after commit, publishes a `workroom.updated` frame on the room's conversation gr
 members' open pages refetch the panel that changed.
 """
 
-import hashlib
-import mimetypes
-import os
 from dataclasses import dataclass
 from datetime import timedelta
-from io import BytesIO
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.money import clean_money, format_money
+from core.uploads import WORKROOM_FILE, check_upload, storage_name
 from messaging import events
 from messaging import services as messaging
 from messaging.models import Conversation
 from messaging.notifications import notify
-from profiles.images import MAX_PIXELS
 from workrooms.models import (
     Activity,
     Call,
@@ -192,146 +185,16 @@ def workroom_set_status(*, workroom: Workroom, by, status: str) -> Workroom:
 
 # --- Files --------------------------------------------------------------------------------------
 
-# What a file's first bytes must be for the name it carries (and the type the browser claims).
-MAGIC = {
-    ".pdf": (b"%PDF",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".gif": (b"GIF87a", b"GIF89a"),
-    ".webp": (b"RIFF",),
-    ".zip": (b"PK\x03\x04", b"PK\x05\x06"),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-    ".pptx": (b"PK\x03\x04",),
-}
-IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
-CLAIMED_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
-IMAGE_MAGIC = MAGIC[".png"] + MAGIC[".jpg"] + MAGIC[".gif"] + MAGIC[".webp"]
-THUMBNAIL_SIZE = (480, 480)
-FILE_NAME_MAX = 200
-
-
-def too_large_text() -> str:
-    return f"Files may be at most {filesizeformat(settings.FILE_UPLOAD_MAX_SIZE)}."
-
-
-def _clean_name(name: str) -> str:
-    name = os.path.basename((name or "").replace("\\", "/")).strip()
-    name = "".join(ch for ch in name if ch.isprintable())
-    if len(name) > FILE_NAME_MAX:
-        stem, ext = os.path.splitext(name)
-        name = stem[: FILE_NAME_MAX - len(ext)] + ext
-    return name or "file"
-
-
-def _check_contents(name: str, head: bytes, claimed_type: str) -> None:
-    ext = os.path.splitext(name)[1].lower()
-    expected = MAGIC.get(ext)
-    spoofed = ValidationError(
-        f"This file's contents don't match its name ({ext or 'no extension'}): nothing was "
-        "stored. Export it again in the right format.",
-        code="spoofed",
-    )
-    if expected and not head.startswith(expected):
-        raise spoofed
-    if ext == ".webp" and head[8:12] != b"WEBP":
-        raise spoofed
-    # A file the browser calls an image must be one, whatever its name.
-    if claimed_type in CLAIMED_IMAGE_TYPES and not any(
-        head.startswith(magic) for magic in IMAGE_MAGIC
-    ):
-        raise spoofed
-
-
-def _thumbnail(uploaded_file) -> bytes:
-    """A WebP preview of an image, refusing decompression bombs; ValidationError if the image
-    does not decode."""
-    uploaded_file.seek(0)
-    try:
-        with Image.open(uploaded_file) as image:
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise ValidationError(
-                    f"This image is too large to open safely (over {MAX_PIXELS // 1_000_000} "
-                    "megapixels): nothing was stored.",
-                    code="too_many_pixels",
-                )
-            image.load()
-            image = ImageOps.exif_transpose(image)
-            image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
-            image.thumbnail(THUMBNAIL_SIZE, Image.Resampling.LANCZOS)
-            out = BytesIO()
-            image.save(out, "WEBP", quality=80)
-            return out.getvalue()
-    except ValidationError:
-        raise
-    except Image.DecompressionBombError:
-        raise ValidationError(
-            "This image is too large to open safely: nothing was stored.", code="too_many_pixels"
-        ) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        raise ValidationError(
-            "This image is damaged or isn't really an image: nothing was stored.", code="spoofed"
-        ) from None
-    finally:
-        uploaded_file.seek(0)
-
-
-@dataclass(frozen=True)
-class CheckedUpload:
-    name: str  # cleaned display name
-    size: int
-    content_type: str
-    sha256: str
-    thumbnail: bytes | None  # a WebP preview for images
-
-
-def upload_check(uploaded_file, *, allowed_extensions=None) -> CheckedUpload:
-    """Everything a stored upload must pass, for workroom files and dispute evidence alike:
-    the size cap, contents that match the name, images that decode (bombs refused). Raises
-    ValidationError (codes too_large, empty, type, spoofed, too_many_pixels); reads, never
-    stores."""
-    size = uploaded_file.size
-    if size > settings.FILE_UPLOAD_MAX_SIZE:
-        raise ValidationError(too_large_text(), code="too_large")
-    if not size:
-        raise ValidationError("This file is empty.", code="empty")
-    name = _clean_name(uploaded_file.name)
-    ext = os.path.splitext(name)[1].lower()
-    if allowed_extensions is not None and ext not in allowed_extensions:
-        raise ValidationError(
-            f"Files of this type ({ext or 'no extension'}) can't be added here. Allowed: "
-            + ", ".join(sorted(allowed_extensions))
-            + ".",
-            code="type",
-        )
-    uploaded_file.seek(0)
-    head = uploaded_file.read(16)
-    _check_contents(name, head, getattr(uploaded_file, "content_type", "") or "")
-    thumbnail = _thumbnail(uploaded_file) if ext in IMAGE_EXTENSIONS else None
-    digest = hashlib.sha256()
-    uploaded_file.seek(0)
-    for chunk in uploaded_file.chunks():
-        digest.update(chunk)
-    uploaded_file.seek(0)
-    return CheckedUpload(
-        name=name,
-        size=size,
-        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-        sha256=digest.hexdigest(),
-        thumbnail=thumbnail,
-    )
-
 
 @transaction.atomic
 def file_share(*, workroom: Workroom, by, uploaded_file, description: str = "") -> FileVersion:
-    """Share a file; a file with the name of one already shared becomes its next version."""
+    """Share a file; a file with the name of one already shared becomes its next version.
+    A refused file raises core.exceptions.Invalid or TooLarge (core.uploads)."""
     workroom = _lock(workroom)
     _check_member(workroom, by)
     _check_writable(workroom)
-    checked = upload_check(uploaded_file)
-    name, thumbnail = checked.name, checked.thumbnail
+    checked = check_upload(uploaded_file, WORKROOM_FILE)
+    name = checked.display_name
     description = (description or "").strip()[:500]
 
     now = timezone.now()
@@ -354,10 +217,10 @@ def file_share(*, workroom: Workroom, by, uploaded_file, description: str = "") 
         uploaded_by=by,
     )
     # All checks ran before this point, so a refused file never reaches storage.
-    version.file.save(name, uploaded_file, save=False)
+    version.file.save(checked.storage_name, checked.content, save=False)
     try:
-        if thumbnail:
-            version.thumbnail.save("thumb.webp", ContentFile(thumbnail), save=False)
+        if checked.preview:
+            version.thumbnail.save(storage_name(), ContentFile(checked.preview), save=False)
         version.save()
     except Exception:
         version.file.delete(save=False)

@@ -6,13 +6,11 @@ they redirect back to the room (or answer JSON to the page's fetch), on a mistak
 the room again with the typed values and the message next to the field.
 """
 
-import os
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,8 +18,10 @@ from django.views.decorators.http import require_GET, require_POST
 from icalendar import Calendar, Event, vText
 
 from core.forms import apply_service_errors
+from core.http import done_response, private_file_response, refused_response, upload_refused_json
+from core.images import REENCODED_CONTENT_TYPE
+from core.uploads import WORKROOM_FILE, capped_upload, store_each, too_large_refusal
 from messaging.selectors import thread_context
-from messaging.uploads import capped_upload
 from workrooms import selectors, services
 from workrooms.forms import (
     CallForm,
@@ -121,18 +121,11 @@ def _render_room(request, workroom, *, tab=None, status=200, bound=None, **extra
 
 def _refused(request, workroom, error: PermissionDenied, tab):
     text = str(error) or "You can't do that here."
-    if _wants_json(request):
-        return JsonResponse({"error": text}, status=403)
-    messages.error(request, text)
-    return redirect(_room_url(workroom, tab))
+    return refused_response(request, _room_url(workroom, tab), text)
 
 
 def _done(request, workroom, tab, text=""):
-    if _wants_json(request):
-        return JsonResponse({"ok": True})
-    if text:
-        messages.success(request, text)
-    return redirect(_room_url(workroom, tab))
+    return done_response(request, _room_url(workroom, tab), text)
 
 
 # --- Pages ---------------------------------------------------------------------------------------
@@ -225,41 +218,34 @@ def set_status(request, workroom_id):
 
 @login_required
 @require_POST
-@capped_upload
+@capped_upload(WORKROOM_FILE)
 def file_upload(request, workroom_id, handler):
     workroom = _room_or_404(request.user, workroom_id)
-    try:
-        uploads = request.FILES.getlist("files")
-    except RequestDataTooBig:
-        handler.too_large = True
-        uploads = []
-    description = request.POST.get("description", "") if not handler.too_large else ""
+    uploads = request.FILES.getlist("files")
+    description = request.POST.get("description", "")
     form = FileUploadForm({"description": description}, auto_id="upload-%s")
-    error = None
+    done, error = [], ""
     if handler.too_large:
-        error = services.too_large_text() + " Nothing was stored."
+        error = too_large_refusal(WORKROOM_FILE)
     elif not uploads:
         error = "Choose a file to upload."
-    done = []
-    if error is None:
-        for upload in uploads:
-            try:
-                version = services.file_share(
+    else:
+        try:
+            done, error = store_each(
+                uploads,
+                lambda upload: services.file_share(
                     workroom=workroom,
                     by=request.user,
                     uploaded_file=upload,
                     description=description,
-                )
-            except PermissionDenied as refused:
-                return _refused(request, workroom, refused, "files")
-            except ValidationError as invalid:
-                error = f"{os.path.basename(upload.name or 'file')}: {' '.join(invalid.messages)}"
-                break
-            done.append(version)
+                ),
+            )
+        except PermissionDenied as refused:
+            return _refused(request, workroom, refused, "files")
     if _wants_json(request):
         if error:
             status = 413 if handler.too_large else 400
-            return JsonResponse({"error": error, "stored": len(done)}, status=status)
+            return upload_refused_json(error, stored=len(done), status=status)
         return JsonResponse(
             {
                 "ok": True,
@@ -274,18 +260,6 @@ def file_upload(request, workroom_id, handler):
     return _done(request, workroom, "files", f"Shared {names}.")
 
 
-def _send_file(field_file, *, name, content_type, as_attachment=True):
-    response = FileResponse(
-        field_file.open("rb"),
-        as_attachment=as_attachment,
-        filename=name,
-        content_type=content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 @require_GET
 def file_download(request, workroom_id, file_id, number=None):
@@ -293,8 +267,8 @@ def file_download(request, workroom_id, file_id, number=None):
     version = selectors.file_version_for(workroom=workroom, file_id=file_id, number=number)
     if version is None:
         raise Http404("No such file.")
-    return _send_file(
-        version.file, name=version.shared_file.name, content_type=version.content_type
+    return private_file_response(
+        version.file, filename=version.shared_file.name, content_type=version.content_type
     )
 
 
@@ -305,11 +279,12 @@ def file_preview(request, workroom_id, file_id, number):
     version = selectors.file_version_for(workroom=workroom, file_id=file_id, number=number)
     if version is None or not version.thumbnail:
         raise Http404("No preview.")
-    response = _send_file(
-        version.thumbnail, name="preview.webp", content_type="image/webp", as_attachment=False
+    return private_file_response(
+        version.thumbnail,
+        filename="preview.webp",
+        content_type=REENCODED_CONTENT_TYPE,
+        inline=True,
     )
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response
 
 
 @login_required
@@ -547,8 +522,6 @@ def call_ics(request, workroom_id, call_id):
         {"proposed": "TENTATIVE", "accepted": "CONFIRMED", "cancelled": "CANCELLED"}[call.status],
     )
     calendar.add_component(event)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="call.ics"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(
+        calendar.to_ical(), filename="call.ics", content_type="text/calendar; charset=utf-8"
+    )

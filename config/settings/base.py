@@ -222,7 +222,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Upload caps (core.uploads): every file at most FILE_UPLOAD_MAX_SIZE, profile photos at most
+# PROFILE_PHOTO_MAX_SIZE as well.
 FILE_UPLOAD_MAX_SIZE = env.int("FILE_UPLOAD_MAX_SIZE", default=25 * 1024 * 1024)
+PROFILE_PHOTO_MAX_SIZE = env.int("PROFILE_PHOTO_MAX_SIZE", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Security defaults that hold everywhere ------------------------------------------------

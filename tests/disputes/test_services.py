@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core.exceptions import Invalid, TooLarge
 from disputes import services
 from disputes.models import Dispute, DisputeEvent, Evidence, InternalNote, Resolution
 from disputes.selectors import actions_for, active_dispute_for, timeline_for
@@ -131,21 +132,22 @@ def test_evidence_is_hashed_previewed_and_recorded(dispute, freelancer_user):
 def test_evidence_of_a_disallowed_type_or_over_the_cap_is_refused(
     dispute, freelancer_user, settings
 ):
-    with pytest.raises(ValidationError) as wrong_type:
+    with pytest.raises(Invalid) as wrong_type:
         services.evidence_add(
             dispute=dispute, by=freelancer_user, uploaded_file=text_upload(name="run.exe")
         )
-    assert wrong_type.value.code == "type"
-    settings.FILE_UPLOAD_MAX_SIZE = 10
-    with pytest.raises(ValidationError) as too_big:
-        services.evidence_add(dispute=dispute, by=freelancer_user, uploaded_file=text_upload())
-    assert too_big.value.code == "too_large"
-    with pytest.raises(ValidationError):
+    assert wrong_type.value.extra["reason"] == "type"
+    with pytest.raises(Invalid) as spoofed:
         services.evidence_add(
             dispute=dispute,
             by=freelancer_user,
             uploaded_file=text_upload(name="fake.png", content=b"<html>hi</html>"),
         )
+    assert spoofed.value.extra["reason"] == "spoofed"
+    settings.FILE_UPLOAD_MAX_SIZE = 10
+    with pytest.raises(TooLarge) as too_big:
+        services.evidence_add(dispute=dispute, by=freelancer_user, uploaded_file=text_upload())
+    assert too_big.value.detail == "Files may be at most 10 bytes."
     assert not Evidence.objects.exists()
     assert events(dispute) == ["opened"]
 

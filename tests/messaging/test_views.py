@@ -86,7 +86,7 @@ class TestAttachments:
 
     def test_upload_send_download(self, client, direct, alice, bob):
         client.force_login(alice)
-        uploaded = self.upload(client, direct, b"the brief", "brief.pdf")
+        uploaded = self.upload(client, direct, b"%PDF-1.4 the brief", "brief.pdf")
         assert uploaded.status_code == 201
         attachment_id = uploaded.json()["id"]
         services.message_send(
@@ -100,7 +100,7 @@ class TestAttachments:
         client.force_login(bob)
         download = client.get(uploaded.json()["url"])
         assert download.status_code == 200
-        assert b"".join(download.streaming_content) == b"the brief"
+        assert b"".join(download.streaming_content) == b"%PDF-1.4 the brief"
         assert download["Content-Disposition"].startswith('attachment; filename="brief.pdf"')
         assert download["X-Content-Type-Options"] == "nosniff"
         stored = Attachment.objects.get()

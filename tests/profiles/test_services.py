@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
+from core.exceptions import Invalid
 from profiles import selectors, services
 from profiles.models import Profile, ProfileSkill, Skill, User, WorkSample
 from tests.factories import UserFactory
@@ -208,12 +209,12 @@ class TestPhotos:
             )
         before = Profile.objects.get(pk=freelancer_user.pk).photo.name
 
-        with pytest.raises(ValidationError) as caught:
+        with pytest.raises(Invalid) as caught:
             services.profile_set_photo(
                 profile=freelancer_user.profile, upload=upload(b"<html></html>", "x.png")
             )
 
-        assert "photo" in caught.value.message_dict
+        assert caught.value.extra["reason"] == "not_an_image"
         assert Profile.objects.get(pk=freelancer_user.pk).photo.name == before
 
     def test_a_stale_thumbnail_task_changes_nothing(self, freelancer_user):
@@ -255,9 +256,9 @@ class TestWorkSamples:
         assert sample.image_thumb.name.endswith("-thumb.webp")
 
     def test_a_bad_image_adds_nothing(self, freelancer_user):
-        with pytest.raises(ValidationError) as caught:
+        with pytest.raises(Invalid) as caught:
             self._add(freelancer_user, "Broken", image=upload(b"GIF89a....", "x.png"))
-        assert "image" in caught.value.message_dict
+        assert caught.value.extra["reason"] == "format"
         assert not WorkSample.objects.exists()
 
     def test_update_and_remove_the_image(self, freelancer_user, django_capture_on_commit_callbacks):

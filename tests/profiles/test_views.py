@@ -330,7 +330,7 @@ class TestPhotoUpload:
         response = signed_in(freelancer_user).post("/profile/photo/", {"photo": upload(data)})
 
         assert response.status_code == 400
-        assert "larger than 4.0" in response.content.decode()
+        assert "Files may be at most 4 KB." in response.content.decode()
         assert not Profile.objects.get(pk=freelancer_user.pk).photo
 
     def test_the_photo_needs_csrf(self, freelancer_user):
@@ -373,7 +373,7 @@ class TestSamplesPages:
         )
         assert response.status_code == 400
         page = response.content.decode()
-        assert "larger than 4.0" in page
+        assert "Files may be at most 4 KB." in page
         assert 'value="Booking platform"' in page
         assert "Online booking for 14 clinics." in page
         assert not WorkSample.objects.exists()

@@ -2,10 +2,12 @@ import hashlib
 from io import BytesIO
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from PIL import Image
 
+from core import images
+from core.exceptions import Invalid
 from workrooms import services
 from workrooms.models import Activity, FileVersion, SharedFile
 
@@ -56,13 +58,13 @@ def test_same_name_adds_a_version_and_keeps_every_one_with_its_hash(
 
 
 def test_a_spoofed_type_is_refused_and_nothing_is_stored(room, client_user, settings):
-    with pytest.raises(ValidationError, match="don't match its name"):
+    with pytest.raises(Invalid, match="don't match its name"):
         services.file_share(
             workroom=room,
             by=client_user,
             uploaded_file=upload("logo.png", b"<html><script>alert(1)</script>", "image/png"),
         )
-    with pytest.raises(ValidationError, match="don't match"):
+    with pytest.raises(Invalid, match="don't match"):
         services.file_share(
             workroom=room,
             by=client_user,
@@ -82,8 +84,8 @@ def test_an_image_gets_a_thumbnail_once_and_a_bomb_is_refused(
     with Image.open(version.thumbnail) as thumb:
         assert thumb.format == "WEBP"
 
-    monkeypatch.setattr(services, "MAX_PIXELS", 1000)
-    with pytest.raises(ValidationError, match="too large to open safely"):
+    monkeypatch.setattr(images, "MAX_PIXELS", 1000)
+    with pytest.raises(Invalid, match="too large to open safely"):
         services.file_share(
             workroom=room, by=client_user, uploaded_file=upload("big.png", png_bytes(), "image/png")
         )
