@@ -73,7 +73,10 @@ live.addEventListener("message", (event) => {
   render();
 });
 live.addEventListener("subscribed", (event) => {
-  if (event.detail.conversation === conversationId) banner.hidden = true;
+  if (event.detail.conversation !== conversationId) return;
+  banner.hidden = true;
+  // The first render ran before the socket was open, when a read receipt cannot be sent.
+  markRead();
 });
 live.addEventListener("status", (event) => {
   if (event.detail.signedOut) {
