@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "django.contrib.postgres",
     "channels",
     "allauth",
@@ -75,6 +76,8 @@ TEMPLATES = [
         },
     },
 ]
+# Forms render through TEMPLATES; every field uses templates/forms/field.html (as_field_group).
+FORM_RENDERER = "core.renderers.TandemFormRenderer"
 
 # --- Database -----------------------------------------------------------------------------
 # SQLite is the embedded default; PostgreSQL (through psycopg 3's pool, since persistent

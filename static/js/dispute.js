@@ -176,12 +176,9 @@ if (page) {
     if (!event.defaultPrevented) leaving = true;
   });
 
-  async function refreshGallery() {
-    const response = await fetch(page.dataset.galleryUrl, {
-      headers: { "X-Requested-With": "fetch" },
-      credentials: "same-origin",
-    });
-    if (response.ok) gallery.innerHTML = await response.text();
+  // htmx refetches the gallery's fragment (its hx-get) on this event.
+  function refreshGallery() {
+    gallery.dispatchEvent(new Event("gallery-refresh"));
   }
 
   evidenceForm?.addEventListener("submit", async (event) => {

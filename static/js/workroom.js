@@ -1,16 +1,16 @@
 // The workroom page: tabs, live panels, countdowns and uploads with progress bars.
 //
 // The chat itself is thread.js. Services publish {"type":"workroom.updated","panel":…} on the
-// room's conversation; live.js re-emits it on the shared socket and this module refetches that
-// panel's HTML fragment (/workrooms/<id>/panels/<name>/). A panel someone is typing in is
-// refreshed once they leave it, so nothing typed is lost.
+// room's conversation; live.js re-emits it on the shared socket and this module asks htmx to
+// refetch that panel: each [data-panel] has hx-get (its fragment, /workrooms/<id>/panels/<name>/)
+// and hx-trigger="panel-refresh". A panel someone is typing in is refreshed once they leave it,
+// so nothing typed is lost.
 import { getLive } from "./live.js";
 import { reloadOrNotice } from "./reload-notice.js";
 import { postFile, progressRows, settleRow } from "./uploads.js";
 
 const room = document.querySelector("[data-workroom]");
 const workroomId = Number(room.dataset.workroom);
-const panelBase = room.dataset.panelUrl.replace(/files\/$/, "");
 const live = getLive();
 
 // --- Tabs --------------------------------------------------------------------------------------
@@ -75,7 +75,7 @@ function busy(region) {
   return false;
 }
 
-async function refresh(name, { force = false } = {}) {
+function refresh(name, { force = false } = {}) {
   const region = room.querySelector(`[data-panel="${name}"]`);
   if (!region) return;
   if (!force && busy(region)) {
@@ -96,16 +96,17 @@ async function refresh(name, { force = false } = {}) {
     return;
   }
   waiting.delete(name);
-  const response = await fetch(`${panelBase}${name}/`, {
-    headers: { "X-Requested-With": "fetch" },
-    credentials: "same-origin",
-  });
-  if (!response.ok) return;
-  region.innerHTML = await response.text();
+  region.dispatchEvent(new Event("panel-refresh"));
+}
+
+// A panel's new list is in (htmx swapped it; an error answer swaps nothing).
+room.addEventListener("htmx:afterSwap", (event) => {
+  const name = event.target.dataset.panel;
+  if (!name) return;
   tick();
   const tab = tabs.find((t) => t.dataset.tab === name);
   if (tab && tab.getAttribute("aria-selected") !== "true") tab.classList.add("tab--fresh");
-}
+});
 
 room.addEventListener("click", (event) => {
   const button = event.target.closest("[data-show-changes]");

@@ -1,6 +1,7 @@
 """Two people in two browsers: live delivery, "Seen", reconnection without loss, edits."""
 
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,26 @@ def test_a_change_whose_live_event_never_arrived_is_fetched_at_the_next_one(
     expect(in_thread(sam_page)).to_contain_text("This event was lost on the way")
     lines = in_thread(sam_page).inner_text()
     assert lines.index("First line") < lines.index("lost on the way") < lines.index("Third line")
+
+
+def test_opening_a_thread_marks_what_it_shows_as_read(browser, live_url, people):
+    """No new message or focus change is needed: once subscribed, the open page says so."""
+    from messaging import services
+
+    morgan, sam = people
+    conversation = services.conversation_open_direct(user=morgan, other=sam)
+    services.message_send(
+        conversation_id=conversation.pk,
+        sender=morgan,
+        body="Are you there?",
+        client_id=str(uuid.uuid4()),
+    )
+    morgan_page = log_in(browser, live_url, morgan)
+    morgan_page.goto(f"{live_url}/messages/{conversation.pk}/")
+    expect(in_thread(morgan_page).get_by_text("Are you there?")).to_be_visible()
+    expect(morgan_page.get_by_text("Seen", exact=True)).to_have_count(0)
+
+    sam_page = log_in(browser, live_url, sam)
+    sam_page.goto(f"{live_url}/messages/{conversation.pk}/")
+    expect(in_thread(sam_page).get_by_text("Are you there?")).to_be_visible()
+    expect(morgan_page.get_by_text("Seen", exact=True)).to_be_visible()
