@@ -201,7 +201,7 @@ def _publisher(loop) -> _Publisher:
 async def _send_batch(pairs) -> None:
     layer = get_channel_layer()
     many = getattr(layer, "group_send_many", None)
-    if many is not None:  # config.channel_layer: one bundle per receiving process
+    if many is not None:  # core.realtime.layer: one bundle per receiving process
         try:
             await many(pairs)
         except Exception:

@@ -22,7 +22,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from config.redis_direct import script, thread_commands
+from core.realtime.redis_direct import script, thread_commands
 from messaging import events, notifications
 from messaging.conduct import Reason, check_message
 from messaging.models import (

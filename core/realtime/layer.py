@@ -16,8 +16,11 @@ Here `group_send_many(pairs)` publishes any number of (group, event) pairs:
 A receiving process has one reader that pops bundles in batches and files each event into
 its channels' buffers, in order. Capacity, expiry and group expiry work as in channels-redis;
 a process whose queue is full drops whole bundles (logged), and its sockets catch up by
-version (ARCHITECTURE.md). One Redis host: the script touches every key of a send, which a
+version (docs/live-delivery.md). One Redis host: the script touches every key of a send, which a
 sharded layer would spread over hosts.
+
+REALTIME_STOCK=layer runs channels-redis's own RedisChannelLayer instead, and
+REALTIME_LAYER=pubsub its RedisPubSubChannelLayer (switches.py; docs/adr/0001).
 """
 
 import asyncio
@@ -28,7 +31,7 @@ import time
 from channels_redis.core import RedisChannelLayer
 from django.core.exceptions import ImproperlyConfigured
 
-from config.redis_direct import loop_commands, script
+from core.realtime.redis_direct import loop_commands, script
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The bundling layer (config/channel_layer.py), on a private Redis: a process's own channels
+"""The bundling layer (core/realtime/layer.py), on a private Redis: a process's own channels
 are served without Redis, other processes' through one bundle each and one reader per
 process; events arrive in order, once, and a reader stopped between popping and filing loses
 nothing."""
@@ -10,8 +10,8 @@ import time
 import pytest
 from asgiref.sync import async_to_sync
 
-from config.channel_layer import POP_LUA, BundlingRedisChannelLayer
-from config.redis import channel_layer_host
+from core.realtime.layer import POP_LUA, BundlingRedisChannelLayer
+from core.realtime.redis import channel_layer_host
 
 pytestmark = pytest.mark.asyncio
 
@@ -112,7 +112,7 @@ async def test_a_channel_whose_consumer_ended_is_forgotten(private_redis):
 
 
 async def test_a_channel_that_does_not_read_keeps_its_capacity_and_says_so(private_redis, caplog):
-    caplog.set_level(logging.WARNING, logger="config.channel_layer")
+    caplog.set_level(logging.WARNING, logger="core.realtime.layer")
     layer = layer_on(private_redis.url, capacity=5)
     stuck, reading = await layer.new_channel(), await layer.new_channel()
     await layer.group_add("room", stuck)
@@ -175,7 +175,7 @@ async def test_an_idle_reader_outlives_its_socket_timeout(private_redis):
     await here.group_add("room", channel)
 
     waiting = asyncio.ensure_future(here.receive(channel))
-    await asyncio.sleep(3)  # longer than the timeout and its retries (config/redis.py)
+    await asyncio.sleep(3)  # longer than the timeout and its retries (core/realtime/redis.py)
     assert not waiting.done()
     await there.group_send_many([("room", {"type": "x", "n": 1})])
 
