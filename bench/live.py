@@ -51,7 +51,7 @@ SECONDS = 1.5 if QUICK else 3.0
 IDLE = int(os.environ.get("BENCH_IDLE", 2000))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PG_RAM = os.environ.get("BENCH_PG_RAM") == "1"
-PG_RAM_PORT = 5499
+PG_RAM_PORT = int(os.environ.get("BENCH_PG_RAM_PORT", 5499))
 DB_NAME = os.environ.get("BENCH_DB", "tandem_bench_live")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379")
 PORT = int(os.environ.get("BENCH_PORT", 8790))

@@ -5,6 +5,8 @@ BENCH_CONFIGS=all-on,stock-layer,… makes bench/live.py run Tandem once per con
 beside the raw baseline, and print the table; `make bench-realtime` runs all of them.
 """
 
+import math
+
 # Each configuration's REALTIME_* variables; anything else in the environment is kept.
 CONFIGS = {
     "all-on": {},
@@ -47,16 +49,19 @@ def gain_table(rows: dict) -> list[str]:
     max sends/s, p99 at 80 % and server CPU from `rows` {label: (max, p99, cpu)}, and each
     configuration's gain, (all-on − that configuration) / all-on: how much the speed-up it
     switches off is worth."""
-    all_on = rows.get("all-on", (None,))[0]
+    all_on = rows.get("all-on", (math.nan,))[0]
     lines = [
         "realtime speed-ups, 10x10: gain = (all-on - that one off) / all-on",
         f"{'configuration':<16} {'max sends/s':>11} {'p99 at 80%':>11} {'server cpu':>10}"
         f" {'gain':>7}  what the gain is of",
     ]
     for label, (rate, p99, cpu) in rows.items():
+        if math.isnan(rate):  # not even the first level passed
+            lines.append(f"{label:<16} {'none':>11}  (no level passed)")
+            continue
         gain, of = "", ""
         if label in GAIN_OF:
-            gain = f"{(all_on - rate) / all_on:+7.0%}" if all_on else "    n/a"
+            gain = f"{(all_on - rate) / all_on:+.0%}" if all_on > 0 else "n/a"
             of = GAIN_OF[label]
         lines.append(f"{label:<16} {rate:11.0f} {p99:8.1f} ms {cpu:9.0f}% {gain:>7}  {of}".rstrip())
     return lines
