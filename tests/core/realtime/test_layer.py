@@ -8,6 +8,7 @@ import logging
 import time
 
 import pytest
+import redis
 from asgiref.sync import async_to_sync
 
 from core.realtime.layer import POP_LUA, BundlingRedisChannelLayer
@@ -59,6 +60,34 @@ async def test_events_reach_each_channel_in_order_in_both_processes(private_redi
     assert here.receive_buffer[local].empty() and there.receive_buffer[remote].empty()
     await here.flush()
     await there.flush()
+
+
+async def test_a_publish_while_a_join_is_on_its_way_reaches_the_new_member(private_redis):
+    """A socket's join (connect, subscribe) and a publish from the same process can overlap:
+    the member must be found here even if Redis already has it, since Redis skips this
+    process's own members."""
+    layer = layer_on(private_redis.url)
+    channel = await layer.new_channel()
+    joining = asyncio.ensure_future(layer.group_add("room", channel))
+    await asyncio.sleep(0)  # the join has started and waits for Redis
+
+    await layer.group_send_many([("room", {"type": "x", "n": 1})])
+    await joining
+
+    assert (await receive_all(layer, channel, 1))[0]["n"] == 1
+    await layer.flush()
+
+
+async def test_a_join_that_fails_is_not_served_from_here(private_redis):
+    layer = layer_on(private_redis.url)
+    channel = await layer.new_channel()
+    private_redis.stop()
+    with pytest.raises(redis.ConnectionError):
+        await layer.group_add("room", channel)
+    private_redis.start()
+
+    assert "room" not in layer._local_groups
+    await layer.flush()
 
 
 async def test_a_publish_from_another_event_loop_goes_through_redis(private_redis):
