@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-unit test-e2e lint format seed clean bench bench-search bench-live
+.PHONY: install run test test-unit test-e2e lint format seed clean bench bench-search bench-live \
+	bench-realtime
 
 install: $(VENV)/.installed
 
@@ -54,7 +55,15 @@ bench-search: install
 	$(BIN)/python bench/search.py
 
 # The live path against a raw websockets server (bench/live.py; BENCH_QUICK=1 for a short run).
+# Tandem runs with the speed-ups the environment leaves on: REALTIME_STOCK=cache make bench-live.
 bench-live: install
+	$(BIN)/python bench/live.py
+
+# Each of core/realtime's speed-ups switched back to the stock part in turn, beside the baseline,
+# 10x10 only, with a table of each one's gain (bench/realtime_configs.py; BENCH_CONFIGS picks).
+bench-realtime: install
+	BENCH_CONFIGS="$${BENCH_CONFIGS:-all-on,stock-layer,stock-cache,stock-session,stock-redis,stock-loop,pubsub,all-stock}" \
+	BENCH_SCENARIOS="$${BENCH_SCENARIOS:-10x10}" BENCH_IDLE="$${BENCH_IDLE:-0}" \
 	$(BIN)/python bench/live.py
 
 clean:

@@ -17,6 +17,11 @@ commits on the bench's database and prints them. BENCH_PG_RAM=1 runs PostgreSQL 
 cluster of the bench's own in /dev/shm instead of the machine's: the same PostgreSQL with
 the same settings (fsync and synchronous_commit on), on a medium that does not stall, to
 tell the live path's own limit from the disk's.
+
+Tandem runs with whatever speed-ups the environment leaves on (REALTIME_STOCK, REALTIME_LAYER:
+core/realtime/switches.py), e.g. `REALTIME_STOCK=cache make bench-live`. BENCH_CONFIGS runs
+several configurations in one run beside the baseline and prints a table with each speed-up's
+gain (bench/realtime_configs.py; `make bench-realtime` runs them all on 10x10).
 """
 
 import itertools
@@ -36,6 +41,7 @@ from pathlib import Path
 import psycopg
 import redis
 from loadgen import percentile  # bench/ is on the path: this file runs as a script
+from realtime_configs import gain_table, realtime_env
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -45,9 +51,10 @@ SECONDS = 1.5 if QUICK else 3.0
 IDLE = int(os.environ.get("BENCH_IDLE", 2000))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PG_RAM = os.environ.get("BENCH_PG_RAM") == "1"
-PG_RAM_PORT = 5499
-DB_NAME = "tandem_bench_live"
+PG_RAM_PORT = int(os.environ.get("BENCH_PG_RAM_PORT", 5499))
+DB_NAME = os.environ.get("BENCH_DB", "tandem_bench_live")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379")
+PORT = int(os.environ.get("BENCH_PORT", 8790))
 # Total sends per second to try, per system and scenario, lowest first: doubling up to where
 # each system has broken on these machines, then each step 2^(1/6) (12 %) above the last, the
 # same relative step for both systems, so that neither side's figure (and the ratio) is
@@ -77,6 +84,11 @@ LEVELS = {
 # For profiling one side: BENCH_SYSTEMS=tandem BENCH_SCENARIOS=10x10 BENCH_LEVELS=80,120,160
 # (the ratio line needs both systems and the 10x10 scenario).
 SYSTEMS = os.environ.get("BENCH_SYSTEMS", "baseline,tandem").split(",")
+# BENCH_CONFIGS=all-on,stock-cache,…: Tandem once per configuration of the speed-ups, each a
+# system of its own named "tandem:<configuration>" (bench/realtime_configs.py).
+CONFIGS = [c for c in os.environ.get("BENCH_CONFIGS", "").split(",") if c]
+if CONFIGS:
+    SYSTEMS = [s for s in SYSTEMS if s != "tandem"] + [f"tandem:{c}" for c in CONFIGS]
 SCENARIOS = os.environ.get("BENCH_SCENARIOS", "10x10,1x200").split(",")
 # BENCH_TRACE=1: every level's figures on stderr as each system finishes (why a level failed).
 TRACE = os.environ.get("BENCH_TRACE") == "1"
@@ -86,14 +98,23 @@ TRACE = os.environ.get("BENCH_TRACE") == "1"
 PYSPY = os.environ.get("BENCH_PYSPY")
 PYSPY_ARGS = os.environ.get("BENCH_PYSPY_ARGS", "").split()
 PROFILE_NUMBERS = itertools.count(1)
+NAME_WIDTH = max(8, *(len(system) for system in SYSTEMS))
 if os.environ.get("BENCH_LEVELS"):
     _levels = [int(x) for x in os.environ["BENCH_LEVELS"].split(",")]
     LEVELS = {key: _levels for key in LEVELS}
 
 
-def tandem_env():
+def kind(system):
+    """The system's kind, baseline or tandem: a configuration's system is Tandem."""
+    return system.split(":", 1)[0]
+
+
+def tandem_env(system="tandem"):
+    """Tandem's environment; a configuration's system also sets its REALTIME_* variables."""
+    configuration = system.split(":", 1)[1] if ":" in system else None
     return {
         **os.environ,
+        **(realtime_env(configuration) if configuration else {}),
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "DEBUG": "false",
@@ -212,7 +233,7 @@ def clear_channel_layer():
 
 
 def start(system, port):
-    if system == "baseline":
+    if kind(system) == "baseline":
         process = subprocess.Popen(
             ["taskset", "-c", "0", PY, "bench/baseline_server.py", str(port)],
             cwd=ROOT,
@@ -250,7 +271,7 @@ def start(system, port):
             "--no-access-log",
         ],
         cwd=ROOT,
-        env=tandem_env(),
+        env=tandem_env(system),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -260,11 +281,11 @@ def start(system, port):
 
 def measure(system, scenario, spec, port, idle):
     server = start(system, port)
-    url = f"ws://127.0.0.1:{port}" if system == "baseline" else f"ws://127.0.0.1:{port}/ws/"
+    url = f"ws://127.0.0.1:{port}" if kind(system) == "baseline" else f"ws://127.0.0.1:{port}/ws/"
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(spec, handle)
     profiler = None
-    if PYSPY and system == "tandem":
+    if PYSPY and kind(system) == "tandem":
         profiler = subprocess.Popen(
             [shutil.which("py-spy") or Path(PY).parent / "py-spy", "record", "--pid",
              str(server.pid), "--format", "raw", "--rate", "250", "--nonblocking", *PYSPY_ARGS,
@@ -280,7 +301,7 @@ def measure(system, scenario, spec, port, idle):
                 PY,
                 "bench/loadgen.py",
                 "--system",
-                system,
+                kind(system),
                 "--url",
                 url,
                 "--spec",
@@ -288,7 +309,7 @@ def measure(system, scenario, spec, port, idle):
                 "--server-pid",
                 str(server.pid),
                 "--levels",
-                ",".join(str(x) for x in LEVELS[(system, scenario)]),
+                ",".join(str(x) for x in LEVELS[(kind(system), scenario)]),
                 "--seconds",
                 str(SECONDS),
                 "--idle",
@@ -341,7 +362,8 @@ def report(name, scenario, results):
     best = median(results, ["best", "sends_per_s"])
     deliveries = median(results, ["best", "deliveries_per_s"])
     line = (
-        f"{name:<8} {scenario:<7} max {best:8.0f} sends/s ({deliveries:8.0f} deliveries/s)"
+        f"{name:<{NAME_WIDTH}} {scenario:<7} max {best:8.0f} sends/s"
+        f" ({deliveries:8.0f} deliveries/s)"
         f"  at 80%: p50 {median(results, ['at80', 'p50']):6.1f} ms"
         f"  p95 {median(results, ['at80', 'p95']):6.1f} ms"
         f"  p99 {median(results, ['at80', 'p99']):6.1f} ms"
@@ -356,7 +378,26 @@ def report(name, scenario, results):
             f" ({median(results, ['idle_retries']):.0f} connects retried)"
         )
     print(line, flush=True)
-    return best, median(results, ["at80", "p99"])
+    return best, median(results, ["at80", "p99"]), median(results, ["best", "cpu_percent"])
+
+
+def summarise(headline):
+    """The ratio line, and with BENCH_CONFIGS the table of the configurations (10x10)."""
+    tandem = next((s for s in ("tandem", "tandem:all-on") if s in SYSTEMS), SYSTEMS[-1])
+    if ("baseline", "10x10") in headline and (tandem, "10x10") in headline:
+        base_rate, base_p99, _ = headline[("baseline", "10x10")]
+        rate, p99, _ = headline[(tandem, "10x10")]
+        print(
+            f"ratio {rate / base_rate:.4f}  (p99 ratio {p99 / base_p99:.1f}x,"
+            f" 10 rooms x 10 members{'' if tandem == 'tandem' else ', ' + tandem})"
+        )
+    if CONFIGS and "10x10" in SCENARIOS:
+        rows = {
+            system.removeprefix("tandem:"): headline[(system, "10x10")]
+            for system in SYSTEMS
+            if (system, "10x10") in headline
+        }
+        print("\n".join(gain_table(rows)), flush=True)
 
 
 def main():
@@ -385,14 +426,10 @@ def main():
             for system in SYSTEMS:  # A B A B …
                 spec = base_spec if system == "baseline" else tandem_spec
                 idle = IDLE if scenario == "10x10" and round_number == 0 else 0
-                collected[system].append(measure(system, scenario, spec, 8790, idle))
+                collected[system].append(measure(system, scenario, spec, PORT, idle))
         for system in SYSTEMS:
             headline[(system, scenario)] = report(system, scenario, collected[system])
-    if ("baseline", "10x10") not in headline or ("tandem", "10x10") not in headline:
-        return
-    base_rate, base_p99 = headline[("baseline", "10x10")]
-    rate, p99 = headline[("tandem", "10x10")]
-    print(f"ratio {rate / base_rate:.4f}  (p99 ratio {p99 / base_p99:.1f}x, 10 rooms x 10 members)")
+    summarise(headline)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,6 @@ and errors into frames. A bad frame gets an error frame; it never closes a good 
 """
 
 import asyncio
-import contextlib
-import functools
 import json
 import logging
 import time
@@ -15,13 +13,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
-from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import close_old_connections
 from django.utils.functional import empty
 
+from core.realtime.consumer import run_consumer
+from core.realtime.switches import is_stock
 from messaging import events, selectors, services
 from messaging.payloads import message_payload
 
@@ -90,46 +88,12 @@ def _int_field(frame: dict, name: str, *, required=True, default=None) -> int | 
 
 class LiveConsumer(AsyncWebsocketConsumer):
     async def __call__(self, scope, receive, send):
-        """Channels' AsyncConsumer.__call__, with a leaner loop than await_many_dispatch.
-
-        That loop makes a new task for the next message of a source after every message and
-        waits on both sources with asyncio.wait each time: for a socket in a busy room, that
-        machinery cost more than writing the frame. Here each source (the socket, the channel
-        layer) has one long-lived task that reads and dispatches, and a lock keeps Channels'
-        promise that one handler runs at a time, in the order messages arrived per source.
-        """
-        self.scope = scope
-        self.channel_layer = get_channel_layer(self.channel_layer_alias)
-        self.base_send = send
-        sources = [receive]
-        if self.channel_layer is not None:
-            self.channel_name = await self.channel_layer.new_channel()
-            self.channel_receive = functools.partial(self.channel_layer.receive, self.channel_name)
-            sources.append(self.channel_receive)
-        one_at_a_time = asyncio.Lock()
-
-        async def pump(source):
-            while True:
-                message = await source()
-                async with one_at_a_time:
-                    await self.dispatch(message)
-                # No yield after each event: a message is one event per socket, so no socket's
-                # frame of it waits behind another's second one, and a yield costs a loop pass
-                # per frame (docs/adr/0107-one-event-per-new-message.md).
-
-        tasks = [asyncio.ensure_future(pump(source)) for source in sources]
-        try:
-            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                task.result()  # StopConsumer (a clean end) or the error that ended it
-        except StopConsumer:
-            pass
-        finally:
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError, StopConsumer):
-                    await task
+        """Channels' AsyncConsumer.__call__, or the same with a leaner loop than
+        await_many_dispatch: one task per source, not one per message (docs/adr/0005)."""
+        if is_stock("consumer_loop"):
+            await super().__call__(scope, receive, send)
+        else:
+            await run_consumer(self, scope, receive, send)
 
     async def dispatch(self, message):
         # Channels' dispatch first runs close_old_connections() in the database thread, for

@@ -5,6 +5,7 @@ that text, so each socket forwards it without encoding it again.
 """
 
 import asyncio
+import itertools
 import json
 import logging
 import os
@@ -201,18 +202,24 @@ def _publisher(loop) -> _Publisher:
 async def _send_batch(pairs) -> None:
     layer = get_channel_layer()
     many = getattr(layer, "group_send_many", None)
-    if many is not None:  # config.channel_layer: one bundle per receiving process
+    if many is not None:  # core.realtime.layer: one bundle per receiving process
         try:
             await many(pairs)
         except Exception:
             logger.exception("could not publish %d events", len(pairs))
         return
-    results = await asyncio.gather(
-        *(layer.group_send(group, event) for group, event in pairs), return_exceptions=True
-    )
-    for (group, event), result in zip(pairs, results, strict=True):
-        if isinstance(result, BaseException):
-            logger.error("could not publish %s to %s", event.get("frame"), group, exc_info=result)
+    # Any other layer: one event's groups at once, but each event only after the one before,
+    # or two sends' events could overtake each other on their way through Redis.
+    for _, run in itertools.groupby(pairs, key=lambda pair: id(pair[1])):
+        run = list(run)
+        results = await asyncio.gather(
+            *(layer.group_send(group, event) for group, event in run), return_exceptions=True
+        )
+        for (group, event), result in zip(run, results, strict=True):
+            if isinstance(result, BaseException):
+                logger.error(
+                    "could not publish %s to %s", event.get("frame"), group, exc_info=result
+                )
 
 
 def publish_on_commit(group: str, event: dict) -> None:

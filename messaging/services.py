@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from config.redis_direct import script, thread_commands
+from core.realtime.redis_direct import script, thread_commands
 from core.uploads import MESSAGE_ATTACHMENT, check_upload
 from messaging import events, notifications
 from messaging.conduct import Reason, check_message
@@ -237,7 +237,7 @@ def _redis_send_count(user, period: int) -> tuple[int, int]:
     """One round trip and one command (EVALSHA): as a pipeline of INCR, EXPIRE and TTL,
     redis-py's packing of three commands cost ~2 % of the server's CPU under load. Sent on
     the thread's own connection to the cache's Redis, not through the client (~90 µs less
-    CPU per send: config/redis_direct.py)."""
+    CPU per send: core/realtime/redis_direct.py)."""
     key = cache.make_key(f"ratelimit:send:{user.pk}")
     client = cache._cache.get_client(key, write=True)
     count, ttl = thread_commands(client).run_script(_SEND_COUNT_SCRIPT, [key], [period])

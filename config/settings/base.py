@@ -8,7 +8,8 @@ from pathlib import Path
 
 import environ
 
-from config.redis import cache_options, channel_layer_host, redis_db_url
+from core.realtime.redis import cache_options, channel_layer_host, redis_db_url
+from core.realtime.switches import CACHE_BACKENDS, LAYER_BACKENDS, choose
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -112,21 +113,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: channel layer on DB 0, cache on DB 1, Celery broker on DB 2 ----------------------
 REDIS_URL = env("REDIS_URL", default="")
 
+# The live path's speed-ups (core/realtime/, one decision record each in docs/adr/) reach into
+# private internals of Django, Channels, channels-redis and redis-py. Each can be switched back
+# to the stock part: REALTIME_STOCK=layer,cache,session,redis_client,consumer_loop (or `all`),
+# and REALTIME_LAYER=bundling|redis|pubsub picks the channel layer (core/realtime/switches.py).
+REALTIME_STOCK, REALTIME_LAYER = choose(
+    env.list("REALTIME_STOCK", default=[]), env("REALTIME_LAYER", default="")
+)
 
 # channels-redis drops messages silently once a channel holds `capacity` of them; catch-up by
 # version (docs/live-delivery.md) is the guarantee, the channel layer only a hint.
 CHANNEL_LAYER_CAPACITY = env.int("CHANNEL_LAYER_CAPACITY", default=1000)
-# Seconds a group member lives unless renewed; each process renews its own sockets' several
-# times per expiry (config/channel_layer.py), so this only bounds how long a killed
-# process's members linger.
-CHANNEL_LAYER_GROUP_EXPIRY = env.int("CHANNEL_LAYER_GROUP_EXPIRY", default=300)
+# Seconds a group member lives unless renewed; the bundling layer renews each process's own
+# sockets' several times per expiry (core/realtime/layer.py), so this only bounds how long a
+# killed process's members linger. channels-redis's own layer never renews (a socket joins its
+# user's group once, at connect): with it the expiry is channels-redis's default, a day.
+CHANNEL_LAYER_GROUP_EXPIRY = env.int(
+    "CHANNEL_LAYER_GROUP_EXPIRY", default=300 if REALTIME_LAYER == "bundling" else 86400
+)
 
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             # channels-redis, sending the events of a chat message to each process as one
-            # bundle (config/channel_layer.py; docs/live-delivery.md).
-            "BACKEND": "config.channel_layer.BundlingRedisChannelLayer",
+            # bundle (core/realtime/layer.py; docs/live-delivery.md), unless switched back.
+            "BACKEND": LAYER_BACKENDS[REALTIME_LAYER],
             "CONFIG": {
                 "hosts": [channel_layer_host(redis_db_url(REDIS_URL, 0))],
                 "capacity": CHANNEL_LAYER_CAPACITY,
@@ -137,8 +148,8 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            # Django's RedisCache, reusing its redis-py client (config/cache.py).
-            "BACKEND": "config.cache.ReusingRedisCache",
+            # Django's RedisCache, reusing its redis-py client (core/realtime/cache.py).
+            "BACKEND": CACHE_BACKENDS["cache" in REALTIME_STOCK],
             "LOCATION": redis_db_url(REDIS_URL, 1),
             "OPTIONS": cache_options(),
         }

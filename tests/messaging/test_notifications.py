@@ -10,11 +10,13 @@ from django.utils import timezone
 
 from messaging import notifications, services
 from messaging.models import DigestState, Notification
+from tests.core.realtime import channel_across_event_loops
 
 pytestmark = pytest.mark.django_db
 
 
 class TestNotify:
+    @channel_across_event_loops
     def test_notify_records_and_pushes_after_commit(
         self, alice, django_capture_on_commit_callbacks
     ):

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from messaging import notifications, services
 from messaging.models import Message, Report
+from tests.core.realtime import channel_across_event_loops
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +95,7 @@ class TestPrivacySwitches:
                 return frames
             frames.append(event["frame"])
 
+    @channel_across_event_loops
     def test_typing_off_sends_nothing(self, direct, alice):
         preferences = notifications.preferences_for(alice)
         preferences.share_typing = False
@@ -104,6 +106,7 @@ class TestPrivacySwitches:
 
         assert "typing" not in self.drain(layer, channel)
 
+    @channel_across_event_loops
     def test_read_receipts_off_sends_no_read_frame(
         self, direct, alice, bob, send, django_capture_on_commit_callbacks
     ):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from messaging import events, services
 from messaging.models import Conversation, Message, MessageRevision, Participant, PolicyFlag
 from messaging.selectors import catch_up, unread_counts
+from tests.core.realtime import channel_across_event_loops
 
 pytestmark = pytest.mark.django_db
 
@@ -144,6 +145,7 @@ class TestConduct:
 
 
 class TestPublishing:
+    @channel_across_event_loops
     def test_published_once_and_only_after_commit(
         self, direct, alice, bob, send, django_capture_on_commit_callbacks
     ):
@@ -184,6 +186,7 @@ class TestPublishing:
         assert callbacks == []
         assert not Message.objects.exists()
 
+    @channel_across_event_loops
     def test_removing_a_member_tells_their_sockets(
         self, direct, bob, django_capture_on_commit_callbacks
     ):

@@ -1,7 +1,8 @@
-"""The live path's Redis scripts on connections of their own (config/redis_direct.py), on a
-private Redis: they survive a restart (the connection is made again, the script sent again),
-a command that times out leaves no reply behind for the next one, and a thread's connection
-goes with the thread."""
+"""The live path's Redis scripts on connections of their own (core/realtime/redis_direct.py),
+on a private Redis: they survive a restart (the connection is made again, the script sent
+again), a command that times out leaves no reply behind for the next one, and a thread's
+connection goes with the thread. With REALTIME_STOCK=redis_client the same commands go
+through redis-py's client, and all but the last of these hold for it too."""
 
 import gc
 import os
@@ -11,8 +12,9 @@ import pytest
 import redis
 import redis.asyncio
 
-from config.redis import cache_options, channel_layer_host
-from config.redis_direct import loop_commands, script, thread_commands
+from core.realtime.redis import cache_options, channel_layer_host
+from core.realtime.redis_direct import loop_commands, script, thread_commands
+from tests.core.realtime import only_with_speedup
 
 COUNT = script("return redis.call('INCRBY', KEYS[1], ARGV[1])")
 
@@ -71,6 +73,8 @@ def test_a_timed_out_command_in_a_thread_leaves_no_reply_for_the_next(private_re
     assert commands.execute("ECHO", "after") == b"after"
 
 
+# redis-py's pool keeps a connection for the next command after its thread ends.
+@only_with_speedup("redis_client")
 def test_each_thread_has_its_own_connection_and_it_goes_with_the_thread(private_redis):
     observer = redis.Redis.from_url(private_redis.url)
     commands = thread_commands(sync_client(private_redis.url))

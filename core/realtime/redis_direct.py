@@ -12,6 +12,9 @@ Only the per-command layer is skipped. The connection is redis-py's, made by the
 pool (its address, credentials, database, TLS, parser), and failures go through the
 connection's own retry policy, as a command through the client would: a connection that
 fails is dropped and made again. A script Redis has lost (a restart) is sent again in full.
+
+REALTIME_STOCK=redis_client sends the same commands through the redis-py client itself
+(`evalsha`, then `eval` if Redis has lost the script): ClientCommands, AsyncClientCommands.
 """
 
 import asyncio
@@ -23,6 +26,8 @@ import hiredis
 from redis.commands.core import Script
 from redis.exceptions import NoScriptError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from core.realtime.switches import is_stock
 
 
 def script(text: str) -> Script:
@@ -36,14 +41,15 @@ class ThreadCommands:
     would hand out, without the checkout), closed when the thread ends. A forked process
     makes its own, as redis-py's pool does: the parent's socket is not its to use."""
 
-    def __init__(self, client):
-        self._pool = client.connection_pool
+    def __init__(self, pool):
+        # Weakly: these commands are kept for as long as their pool lives (thread_commands).
+        self._pool = weakref.ref(pool)
         self._local = threading.local()
 
     def execute(self, *args):
         connection = getattr(self._local, "connection", None)
         if connection is None or self._local.pid != os.getpid():
-            connection = self._local.connection = self._pool.make_connection()
+            connection = self._local.connection = self._pool().make_connection()
             self._local.pid = os.getpid()
         packed = [hiredis.pack_command(args)]
 
@@ -70,8 +76,8 @@ class LoopCommands:
     Its socket timeout becomes one asyncio.timeout per command, not a task per write.
     """
 
-    def __init__(self, client):
-        self._pool = client.connection_pool
+    def __init__(self, pool):
+        self._pool = weakref.ref(pool)  # as ThreadCommands
         self._connection = None
         self._timeout = None
         self._lock = asyncio.Lock()
@@ -81,7 +87,7 @@ class LoopCommands:
         async with self._lock:
             connection = self._connection
             if connection is None:
-                connection = self._connection = await self._pool.get_connection()
+                connection = self._connection = await self._pool().get_connection()
                 self._timeout, connection.socket_timeout = connection.socket_timeout, None
 
             async def send_and_read():
@@ -104,30 +110,73 @@ class LoopCommands:
             return await self.execute("EVAL", script.script, len(keys), *keys, *args)
 
 
+class ClientCommands:
+    """The same commands through a sync redis-py client (REALTIME_STOCK=redis_client)."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def execute(self, *args):
+        return self._client.execute_command(*args)
+
+    def run_script(self, script: Script, keys: list, args: list):
+        try:
+            return self._client.evalsha(script.sha, len(keys), *keys, *args)
+        except NoScriptError:
+            return self._client.eval(script.script, len(keys), *keys, *args)
+
+
+class AsyncClientCommands:
+    """The same commands through an asyncio redis-py client (REALTIME_STOCK=redis_client):
+    each command takes a connection from the client's pool, so a blocking one holds up no
+    other."""
+
+    def __init__(self, client):
+        self._client = client
+
+    async def execute(self, *args):
+        return await self._client.execute_command(*args)
+
+    async def run_script(self, script: Script, keys: list, args: list):
+        try:
+            return await self._client.evalsha(script.sha, len(keys), *keys, *args)
+        except NoScriptError:
+            return await self._client.eval(script.script, len(keys), *keys, *args)
+
+
+# Keyed by the client's pool, which outlives the client: Django's stock RedisCache makes a new
+# client for every call, over the same pool.
 _thread_commands: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _loop_commands: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _made = threading.Lock()
 
 
-def thread_commands(client) -> ThreadCommands:
-    """The ThreadCommands of a sync redis-py client (one per client, shared by its threads)."""
-    commands = _thread_commands.get(client)
+def thread_commands(client) -> ThreadCommands | ClientCommands:
+    """The ThreadCommands of a sync redis-py client's pool (one per pool, shared by its
+    threads), or the client itself with REALTIME_STOCK=redis_client."""
+    if is_stock("redis_client"):
+        return ClientCommands(client)
+    pool = client.connection_pool
+    commands = _thread_commands.get(pool)
     if commands is None:
         with _made:
-            commands = _thread_commands.get(client)
+            commands = _thread_commands.get(pool)
             if commands is None:
-                commands = _thread_commands[client] = ThreadCommands(client)
+                commands = _thread_commands[pool] = ThreadCommands(pool)
     return commands
 
 
-def loop_commands(client, purpose: str) -> LoopCommands:
-    """The LoopCommands of an asyncio redis-py client (clients are per event loop) for one
+def loop_commands(client, purpose: str) -> LoopCommands | AsyncClientCommands:
+    """The LoopCommands of an asyncio redis-py client's pool (pools are per event loop) for one
     purpose: each purpose its own connection, so that one waiting on a blocking command does
-    not hold up another's."""
-    by_purpose = _loop_commands.get(client)
+    not hold up another's. With REALTIME_STOCK=redis_client, the client itself."""
+    if is_stock("redis_client"):
+        return AsyncClientCommands(client)
+    pool = client.connection_pool
+    by_purpose = _loop_commands.get(pool)
     if by_purpose is None:
-        by_purpose = _loop_commands[client] = {}
+        by_purpose = _loop_commands[pool] = {}
     commands = by_purpose.get(purpose)
     if commands is None:
-        commands = by_purpose[purpose] = LoopCommands(client)
+        commands = by_purpose[purpose] = LoopCommands(pool)
     return commands

@@ -1,4 +1,4 @@
-"""The bundling layer (config/channel_layer.py), on a private Redis: a process's own channels
+"""The bundling layer (core/realtime/layer.py), on a private Redis: a process's own channels
 are served without Redis, other processes' through one bundle each and one reader per
 process; events arrive in order, once, and a reader stopped between popping and filing loses
 nothing."""
@@ -8,10 +8,11 @@ import logging
 import time
 
 import pytest
+import redis
 from asgiref.sync import async_to_sync
 
-from config.channel_layer import POP_LUA, BundlingRedisChannelLayer
-from config.redis import channel_layer_host
+from core.realtime.layer import POP_LUA, BundlingRedisChannelLayer
+from core.realtime.redis import channel_layer_host
 
 pytestmark = pytest.mark.asyncio
 
@@ -59,6 +60,34 @@ async def test_events_reach_each_channel_in_order_in_both_processes(private_redi
     assert here.receive_buffer[local].empty() and there.receive_buffer[remote].empty()
     await here.flush()
     await there.flush()
+
+
+async def test_a_publish_while_a_join_is_on_its_way_reaches_the_new_member(private_redis):
+    """A socket's join (connect, subscribe) and a publish from the same process can overlap:
+    the member must be found here even if Redis already has it, since Redis skips this
+    process's own members."""
+    layer = layer_on(private_redis.url)
+    channel = await layer.new_channel()
+    joining = asyncio.ensure_future(layer.group_add("room", channel))
+    await asyncio.sleep(0)  # the join has started and waits for Redis
+
+    await layer.group_send_many([("room", {"type": "x", "n": 1})])
+    await joining
+
+    assert (await receive_all(layer, channel, 1))[0]["n"] == 1
+    await layer.flush()
+
+
+async def test_a_join_that_fails_is_not_served_from_here(private_redis):
+    layer = layer_on(private_redis.url)
+    channel = await layer.new_channel()
+    private_redis.stop()
+    with pytest.raises(redis.ConnectionError):
+        await layer.group_add("room", channel)
+    private_redis.start()
+
+    assert "room" not in layer._local_groups
+    await layer.flush()
 
 
 async def test_a_publish_from_another_event_loop_goes_through_redis(private_redis):
@@ -112,7 +141,7 @@ async def test_a_channel_whose_consumer_ended_is_forgotten(private_redis):
 
 
 async def test_a_channel_that_does_not_read_keeps_its_capacity_and_says_so(private_redis, caplog):
-    caplog.set_level(logging.WARNING, logger="config.channel_layer")
+    caplog.set_level(logging.WARNING, logger="core.realtime.layer")
     layer = layer_on(private_redis.url, capacity=5)
     stuck, reading = await layer.new_channel(), await layer.new_channel()
     await layer.group_add("room", stuck)
@@ -175,7 +204,7 @@ async def test_an_idle_reader_outlives_its_socket_timeout(private_redis):
     await here.group_add("room", channel)
 
     waiting = asyncio.ensure_future(here.receive(channel))
-    await asyncio.sleep(3)  # longer than the timeout and its retries (config/redis.py)
+    await asyncio.sleep(3)  # longer than the timeout and its retries (core/realtime/redis.py)
     assert not waiting.done()
     await there.group_send_many([("room", {"type": "x", "n": 1})])
 

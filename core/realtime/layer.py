@@ -18,6 +18,9 @@ its channels' buffers, in order. Capacity, expiry and group expiry work as in ch
 a process whose queue is full drops whole bundles (logged), and its sockets catch up by
 version (docs/live-delivery.md). One Redis host: the script touches every key of a send, which a
 sharded layer would spread over hosts.
+
+REALTIME_STOCK=layer runs channels-redis's own RedisChannelLayer instead, and
+REALTIME_LAYER=pubsub its RedisPubSubChannelLayer (switches.py; docs/adr/0001).
 """
 
 import asyncio
@@ -28,7 +31,7 @@ import time
 from channels_redis.core import RedisChannelLayer
 from django.core.exceptions import ImproperlyConfigured
 
-from config.redis_direct import loop_commands, script
+from core.realtime.redis_direct import loop_commands, script
 
 logger = logging.getLogger(__name__)
 
@@ -155,12 +158,23 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
         return self.non_local_name(channel) == self._process_name
 
     async def group_add(self, group, channel):
-        await super().group_add(group, channel)
-        if self._is_local(channel):
-            # Recorded once Redis has it: a publish that finds it here also finds it there.
-            self._local_groups.setdefault(group, {})[channel] = asyncio.get_running_loop()
-            self._channel_groups.setdefault(channel, set()).add(group)
-            self._ensure_renewer()
+        if not self._is_local(channel):
+            await super().group_add(group, channel)
+            return
+        # Recorded before Redis has it: a publish from this process while the join is on its
+        # way would otherwise find the member in Redis, skip it as this process's own, and
+        # not find it here either.
+        members = self._local_groups.setdefault(group, {})
+        joining = channel not in members
+        members[channel] = asyncio.get_running_loop()
+        self._channel_groups.setdefault(channel, set()).add(group)
+        try:
+            await super().group_add(group, channel)
+        except BaseException:
+            if joining:
+                self._forget(group, channel)
+            raise
+        self._ensure_renewer()
 
     async def group_discard(self, group, channel):
         self._forget(group, channel)

@@ -2,9 +2,11 @@
 
 from importlib import import_module
 
-from channels.auth import AuthMiddleware
+from channels.auth import AuthMiddleware, AuthMiddlewareStack
 from channels.sessions import CookieMiddleware
 from django.conf import settings
+
+from core.realtime.switches import is_stock
 
 
 class ReadOnlySessionMiddleware:
@@ -30,5 +32,8 @@ class ReadOnlySessionMiddleware:
 
 
 def websocket_auth_stack(inner):
-    """channels.auth.AuthMiddlewareStack, with the read-only session."""
+    """channels.auth.AuthMiddlewareStack, with the read-only session; Channels' own stack
+    (its SessionMiddleware) with REALTIME_STOCK=session (docs/adr/0004)."""
+    if is_stock("session"):
+        return AuthMiddlewareStack(inner)
     return CookieMiddleware(ReadOnlySessionMiddleware(AuthMiddleware(inner)))

@@ -9,6 +9,7 @@
   one, driver information included, was a quarter of a socket's connect time).
 Pools and clients are thread-safe (a command takes a connection from the pool and gives it
 back), so one of each per server per process is enough. Same keys, same serialisation.
+REALTIME_STOCK=cache runs Django's RedisCache instead (switches.py; docs/adr/0003).
 """
 
 import threading
