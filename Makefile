@@ -5,15 +5,36 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-unit test-e2e lint format seed clean bench bench-search bench-live
+.PHONY: install lock lock-check run test test-unit test-e2e lint format seed clean bench bench-search bench-live
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Every library at the version the lock names (hashes checked), then the project itself without
+# its dependencies, so what runs is what CI ran. A changed lock or pyproject.toml reinstalls.
+$(VENV)/.installed: requirements/dev.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
+
+# The locks, from pyproject.toml's ranges, for Python 3.11 on Linux: base.lock is what the
+# Dockerfile installs, dev.lock adds the dev extras (make install, CI). Versions already in a
+# lock are kept; `make lock UPGRADE=1` takes the newest each range allows.
+LOCK = $(BIN)/uv pip compile pyproject.toml --quiet --python-version 3.11 \
+	--python-platform x86_64-unknown-linux-gnu --generate-hashes --custom-compile-command "make lock" \
+	$(if $(UPGRADE),--upgrade)
+
+lock: install
+	$(LOCK) -o requirements/base.lock
+	$(LOCK) --extra dev -o requirements/dev.lock
+
+# Fails when pyproject.toml asks for something its locks do not hold (run `make lock`).
+lock-check: install
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	cp requirements/base.lock requirements/dev.lock "$$tmp"/ && \
+	$(LOCK) -o "$$tmp"/base.lock && $(LOCK) --extra dev -o "$$tmp"/dev.lock && \
+	diff -u requirements/base.lock "$$tmp"/base.lock && diff -u requirements/dev.lock "$$tmp"/dev.lock
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
