@@ -56,9 +56,12 @@ test-unit: install
 test-e2e: install
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest tests/e2e
 
+# The same checks as the pre-commit hooks, on the whole tree. Templates are linted, not formatted.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .
