@@ -16,6 +16,8 @@ from config.redis_direct import loop_commands, script, thread_commands
 
 COUNT = script("return redis.call('INCRBY', KEYS[1], ARGV[1])")
 
+pytestmark = pytest.mark.slow
+
 
 def sync_client(url, **options):
     """As the cache makes it (settings.CACHES): its retry policy and timeouts."""
