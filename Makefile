@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install lock lock-check run test test-unit test-e2e lint format seed clean bench bench-search bench-live
+.PHONY: install lock lock-check run test test-unit test-fast test-e2e lint format seed clean bench bench-search bench-live
 
 install: $(VENV)/.installed
 
@@ -50,11 +50,17 @@ test: install
 	$(MAKE) --no-print-directory test-unit
 	$(MAKE) --no-print-directory test-e2e
 
+# ARGS passes more options to pytest (`make test-unit ARGS="-x tests/messaging"`). pytest's
+# exit code 5 (no test collected) fails these targets like any other.
 test-unit: install
-	$(BIN)/pytest --ignore=tests/e2e
+	$(BIN)/pytest --ignore=tests/e2e $(ARGS)
+
+# The unit suite without the slow fault tests (tests/faults), for a quick run while working.
+test-fast: install
+	$(BIN)/pytest --ignore=tests/e2e -m "not slow" $(ARGS)
 
 test-e2e: install
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest tests/e2e
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest tests/e2e $(ARGS)
 
 # The same checks as the pre-commit hooks, on the whole tree. Templates are linted, not formatted.
 lint: install
