@@ -34,7 +34,10 @@ lock-check: install
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	cp requirements/base.lock requirements/dev.lock "$$tmp"/ && \
 	$(LOCK) -o "$$tmp"/base.lock && $(LOCK) --extra dev -o "$$tmp"/dev.lock && \
-	diff -u requirements/base.lock "$$tmp"/base.lock && diff -u requirements/dev.lock "$$tmp"/dev.lock
+	if diff -u requirements/base.lock "$$tmp"/base.lock && \
+		diff -u requirements/dev.lock "$$tmp"/dev.lock; then \
+		echo "requirements/*.lock match pyproject.toml"; \
+	else echo "requirements/*.lock are out of date: run make lock" >&2; exit 1; fi
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -88,4 +91,4 @@ bench-live: install
 	$(BIN)/python bench/live.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache staticfiles .pytest-mail .pytest-media
+	rm -rf $(VENV) .pytest_cache .mypy_cache staticfiles .pytest-mail .pytest-media
