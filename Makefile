@@ -5,16 +5,40 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-unit test-e2e lint format seed clean bench bench-search bench-live \
-	bench-realtime
+.PHONY: install lock lock-check run test test-unit test-fast test-e2e lint format seed clean bench \
+	bench-search bench-live bench-realtime
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Every library at the version the lock names (hashes checked), then the project itself without
+# its dependencies, so what runs is what CI ran. A changed lock or pyproject.toml reinstalls.
+$(VENV)/.installed: requirements/dev.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
+
+# The locks, from pyproject.toml's ranges, for Python 3.11 on Linux: base.lock is what the
+# Dockerfile installs, dev.lock adds the dev extras (make install, CI). Versions already in a
+# lock are kept; `make lock UPGRADE=1` takes the newest each range allows.
+LOCK = $(BIN)/uv pip compile pyproject.toml --quiet --python-version 3.11 \
+	--python-platform x86_64-unknown-linux-gnu --generate-hashes --custom-compile-command "make lock" \
+	$(if $(UPGRADE),--upgrade)
+
+lock: install
+	$(LOCK) -o requirements/base.lock
+	$(LOCK) --extra dev -o requirements/dev.lock
+
+# Fails when pyproject.toml asks for something its locks do not hold (run `make lock`).
+lock-check: install
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	cp requirements/base.lock requirements/dev.lock "$$tmp"/ && \
+	$(LOCK) -o "$$tmp"/base.lock && $(LOCK) --extra dev -o "$$tmp"/dev.lock && \
+	if diff -u requirements/base.lock "$$tmp"/base.lock && \
+		diff -u requirements/dev.lock "$$tmp"/dev.lock; then \
+		echo "requirements/*.lock match pyproject.toml"; \
+	else echo "requirements/*.lock are out of date: run make lock" >&2; exit 1; fi
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -30,15 +54,24 @@ test: install
 	$(MAKE) --no-print-directory test-unit
 	$(MAKE) --no-print-directory test-e2e
 
+# ARGS passes more options to pytest (`make test-unit ARGS="-x tests/messaging"`). pytest's
+# exit code 5 (no test collected) fails these targets like any other.
 test-unit: install
-	$(BIN)/pytest --ignore=tests/e2e
+	$(BIN)/pytest --ignore=tests/e2e $(ARGS)
+
+# The unit suite without the slow fault tests (tests/faults), for a quick run while working.
+test-fast: install
+	$(BIN)/pytest --ignore=tests/e2e -m "not slow" $(ARGS)
 
 test-e2e: install
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest tests/e2e
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest tests/e2e $(ARGS)
 
+# The same checks as the pre-commit hooks, on the whole tree. Templates are linted, not formatted.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .
@@ -67,4 +100,4 @@ bench-realtime: install
 	$(BIN)/python bench/live.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache staticfiles .pytest-mail .pytest-media
+	rm -rf $(VENV) .pytest_cache .mypy_cache staticfiles .pytest-mail .pytest-media

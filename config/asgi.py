@@ -20,7 +20,9 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            websocket_auth_stack(URLRouter(websocket_urlpatterns))
+            # channels' stubs want a URLPattern subclass of their own, which django's path()
+            # (what channels documents for its routes) is never typed as.
+            websocket_auth_stack(URLRouter(websocket_urlpatterns))  # type: ignore[arg-type]
         ),
     }
 )

@@ -19,7 +19,7 @@ from messaging import services
 from messaging.models import Message
 from tests.live_server import Daphne, database_url_for_subprocess
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 db = database_sync_to_async
 ORIGIN = (b"origin", b"http://localhost")

@@ -17,7 +17,7 @@ from messaging import services
 from messaging.models import DigestState
 from tests.live_server import database_url_for_subprocess
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def start_worker(env, log_path):

@@ -9,9 +9,8 @@ from messaging import services
 
 
 @pytest.mark.django_db
+@pytest.mark.postgres  # prepared statements are PostgreSQL's
 def test_a_sends_statements_are_prepared_after_a_few_runs(alice, bob, send, settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("prepared statements are PostgreSQL's")
     settings.MESSAGE_RATE_LIMIT = 1000
     room = services.conversation_open_direct(user=alice, other=bob)
     for _ in range(8):

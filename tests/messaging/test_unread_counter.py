@@ -102,9 +102,8 @@ def test_a_send_costs_the_same_statements_however_long_the_backlog(
 
 
 @pytest.mark.django_db
+@pytest.mark.postgres  # the one-statement send is PostgreSQL's
 def test_the_one_statement_send_writes_and_reads_what_the_portable_one_does(make_user, monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("the one-statement send is PostgreSQL's")
     people = [make_user(email=f"w{n}@example.com") for n in range(4)]
     outcomes = {}
     for path in (True, False):

@@ -361,7 +361,7 @@ class TestPostgreSQL:
         assert "Skill Holder" not in names(search(q="django"))
 
 
-@pytest.mark.skipif(connection.vendor == "postgresql", reason="the SQLite fallback")
+@pytest.mark.sqlite
 class TestSQLiteFallback:
     def test_no_search_table_on_sqlite(self):
         assert ProfileSearchDocument._meta.db_table not in connection.introspection.table_names()

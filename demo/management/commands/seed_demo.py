@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from demo.disputes import seed_disputes
@@ -10,7 +12,7 @@ from demo.workrooms import seed_workrooms
 class Command(BaseCommand):
     help = "Create the demo data (docs/architecture.md). Idempotent: a re-run changes nothing."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         people = seed_people()
         seed_profiles(people)
         seed_conversations(people)

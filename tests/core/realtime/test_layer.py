@@ -14,7 +14,7 @@ from asgiref.sync import async_to_sync
 from core.realtime.layer import POP_LUA, BundlingRedisChannelLayer
 from core.realtime.redis import channel_layer_host
 
-pytestmark = pytest.mark.asyncio
+pytestmark = [pytest.mark.slow, pytest.mark.asyncio]
 
 
 def layer_on(redis_url: str, **config) -> BundlingRedisChannelLayer:

@@ -18,6 +18,8 @@ from tests.core.realtime import only_with_speedup
 
 COUNT = script("return redis.call('INCRBY', KEYS[1], ARGV[1])")
 
+pytestmark = pytest.mark.slow
+
 
 def sync_client(url, **options):
     """As the cache makes it (settings.CACHES): its retry policy and timeouts."""
