@@ -1,0 +1,75 @@
+"""What every workroom write shares: the one guard that opens it, and the one way an event is
+recorded and announced."""
+
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from messaging import events
+from messaging import services as messaging
+from workrooms.models import Activity, Workroom
+
+Role = Literal["client", "freelancer"]
+
+CLOSED_TEXT = "This workroom is closed: you can read it and download its files, but not change it."
+
+
+class WorkroomClosed(PermissionDenied):
+    """A write in a closed room."""
+
+
+def guarded(
+    workroom: Workroom,
+    by,
+    *,
+    writable: bool = True,
+    role: Role | None = None,
+    refused: str = "",
+) -> Workroom:
+    """The start of every write to a room: the room's row, locked for the rest of the
+    transaction, once `by` is a member of it, the room is open (unless `writable=False`) and,
+    where a rule needs one, `by` holds `role` (refused with `refused`)."""
+    workroom = Workroom.objects.select_for_update().get(pk=workroom.pk)
+    if not workroom.is_member(by):
+        raise PermissionDenied("You are not a member of this workroom.")
+    if writable and workroom.status == Workroom.Status.CLOSED:
+        raise WorkroomClosed(CLOSED_TEXT)
+    holder = {"client": workroom.client_id, "freelancer": workroom.freelancer_id}
+    if role is not None and holder[role] != by.pk:
+        raise PermissionDenied(refused or f"Only the {role} can do that.")
+    return workroom
+
+
+def publish(workroom: Workroom, *panels: str) -> None:
+    """After commit, tell both members' open pages which panels to refetch."""
+    cid = workroom.conversation_id
+    for panel in panels:
+        frame = {
+            "type": "workroom.updated",
+            "conversation": cid,
+            "workroom": workroom.pk,
+            "panel": panel,
+        }
+        events.publish_on_commit(
+            events.conversation_group(cid), events.live_event(frame, conversation=cid)
+        )
+
+
+def record(workroom: Workroom, *, actor, kind: str, summary: str, panel: str, **data) -> Activity:
+    """One event: an Activity row, a system line in the chat, live updates for both pages."""
+    activity = Activity.objects.create(
+        workroom=workroom, actor=actor, kind=kind, summary=summary[:500], data=data
+    )
+    messaging.message_post_system(conversation=workroom.conversation, body=summary[:500])
+    publish(workroom, panel, "activity")
+    return activity
+
+
+def room_url(workroom: Workroom, anchor: str = "") -> str:
+    return reverse("workrooms:detail", args=[workroom.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def locked_in(workroom: Workroom, model, item):
+    """`item` (a file, deadline or call of the locked `workroom`), its row locked too."""
+    return model.objects.select_for_update().get(pk=item.pk, workroom=workroom)
