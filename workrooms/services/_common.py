@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from messaging import events
 from messaging import services as messaging
+from messaging.notifications import notify
 from workrooms.models import Activity, Workroom
 
 Role = Literal["client", "freelancer"]
@@ -56,13 +57,27 @@ def publish(workroom: Workroom, *panels: str) -> None:
         )
 
 
-def record(workroom: Workroom, *, actor, kind: str, summary: str, panel: str, **data) -> Activity:
-    """One event: an Activity row, a system line in the chat, live updates for both pages."""
+def record(
+    workroom: Workroom,
+    *,
+    actor,
+    kind: str,
+    summary: str,
+    panel: str,
+    tell=None,
+    title: str = "",
+    **data,
+) -> Activity:
+    """One event: an Activity row, a system line in the chat, live updates for both pages and,
+    with `tell`, a notification of the same kind (`title`, else the summary) to that member,
+    leading to the panel."""
     activity = Activity.objects.create(
         workroom=workroom, actor=actor, kind=kind, summary=summary[:500], data=data
     )
     messaging.message_post_system(conversation=workroom.conversation, body=summary[:500])
     publish(workroom, panel, "activity")
+    if tell is not None:
+        notify(user=tell, kind=kind, title=title or summary, url=room_url(workroom, panel))
     return activity
 
 

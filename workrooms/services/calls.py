@@ -6,11 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from messaging.notifications import notify
 from workrooms.models import Activity, Call, Workroom
 from workrooms.selectors import overlapping_calls
 
-from ._common import guarded, locked_in, record, room_url
+from ._common import guarded, locked_in, record
 
 
 class CallOverlap(ValidationError):
@@ -29,7 +28,7 @@ class CallOverlap(ValidationError):
 
 
 def _check_time(
-    workroom: Workroom, *, starts_at, duration_minutes, agenda, confirm, now, moving=None
+    workroom: Workroom, starts_at, duration_minutes, agenda, *, confirm, now, moving=None
 ) -> None:
     """The time, length and agenda of a call, and (unless `confirm`) that neither member has
     another call then; `moving` is the call being given this time."""
@@ -68,14 +67,7 @@ def call_propose(
     now=None,
 ) -> Call:
     workroom = guarded(workroom, by)
-    _check_time(
-        workroom,
-        starts_at=starts_at,
-        duration_minutes=duration_minutes,
-        agenda=agenda,
-        confirm=confirm,
-        now=now,
-    )
+    _check_time(workroom, starts_at, duration_minutes, agenda, confirm=confirm, now=now)
     call = Call.objects.create(
         workroom=workroom,
         proposed_by=by,
@@ -90,13 +82,9 @@ def call_propose(
         summary=f"{by.name} proposed a call on {starts_at:%a %d %b %Y %H:%M} UTC "
         f"({call.duration_minutes} min).",
         panel="calls",
-        call=call.pk,
-    )
-    notify(
-        user=workroom.other_member(by),
-        kind="call.proposed",
+        tell=workroom.other_member(by),
         title=f"{by.name} proposed a call in {workroom.title}",
-        url=room_url(workroom, "calls"),
+        call=call.pk,
     )
     return call
 
@@ -118,13 +106,9 @@ def call_accept(*, workroom: Workroom, call: Call, by) -> Call:
         kind=Activity.Kind.CALL_ACCEPTED,
         summary=f"{by.name} accepted the call on {call.starts_at:%a %d %b %Y %H:%M} UTC.",
         panel="calls",
-        call=call.pk,
-    )
-    notify(
-        user=workroom.other_member(by),
-        kind="call.accepted",
+        tell=workroom.other_member(by),
         title=f"{by.name} accepted the call",
-        url=room_url(workroom, "calls"),
+        call=call.pk,
     )
     return call
 
@@ -148,13 +132,7 @@ def call_reschedule(
         raise ValidationError("This call was cancelled.")
     agenda = call.agenda if agenda is None or not agenda.strip() else agenda
     _check_time(
-        workroom,
-        starts_at=starts_at,
-        duration_minutes=duration_minutes,
-        agenda=agenda,
-        confirm=confirm,
-        now=now,
-        moving=call,
+        workroom, starts_at, duration_minutes, agenda, confirm=confirm, now=now, moving=call
     )
     before = call.starts_at
     call.starts_at = starts_at
@@ -171,13 +149,9 @@ def call_reschedule(
         summary=f"{by.name} proposed another time for the call: {starts_at:%a %d %b %Y %H:%M} "
         f"UTC instead of {before:%a %d %b %H:%M}.",
         panel="calls",
-        call=call.pk,
-    )
-    notify(
-        user=workroom.other_member(by),
-        kind="call.rescheduled",
+        tell=workroom.other_member(by),
         title=f"{by.name} proposed another time for your call",
-        url=room_url(workroom, "calls"),
+        call=call.pk,
     )
     return call
 
@@ -201,13 +175,9 @@ def call_cancel(*, workroom: Workroom, call: Call, by, note: str = "") -> Call:
         kind=Activity.Kind.CALL_CANCELLED,
         summary=f"{by.name} cancelled the call on {call.starts_at:%a %d %b %H:%M} UTC: {note}",
         panel="calls",
+        tell=workroom.other_member(by),
+        title=f"{by.name} cancelled the call",
         call=call.pk,
         note=note,
-    )
-    notify(
-        user=workroom.other_member(by),
-        kind="call.cancelled",
-        title=f"{by.name} cancelled the call",
-        url=room_url(workroom, "calls"),
     )
     return call

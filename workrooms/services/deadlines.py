@@ -6,10 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.money import clean_money, format_money
-from messaging.notifications import notify
 from workrooms.models import Activity, Deadline, FileVersion, Workroom
 
-from ._common import guarded, locked_in, record, room_url
+from ._common import guarded, locked_in, record
 
 
 def _money(amount, currency) -> str:
@@ -66,14 +65,10 @@ def deadline_set(
         summary=f"{by.name} set the deadline “{title}”{_money(amount, currency)}, "
         f"due {due_at:%a %d %b %Y %H:%M} UTC.",
         panel="deadlines",
+        tell=workroom.freelancer,
+        title=f"New deadline in {workroom.title}: {title}",
         deadline=deadline.pk,
         due_at=due_at.isoformat(),
-    )
-    notify(
-        user=workroom.freelancer,
-        kind="deadline.set",
-        title=f"New deadline in {workroom.title}: {title}",
-        url=room_url(workroom, "deadlines"),
     )
     return deadline
 
@@ -174,14 +169,10 @@ def deadline_submit(
         kind=Activity.Kind.DEADLINE_SUBMITTED,
         summary=f"{by.name} submitted “{deadline.title}”" + (f" with {files}." if files else "."),
         panel="deadlines",
+        tell=workroom.client,
+        title=f"{by.name} submitted “{deadline.title}” for review",
         deadline=deadline.pk,
         versions=[v.pk for v in delivered],
-    )
-    notify(
-        user=workroom.client,
-        kind="deadline.submitted",
-        title=f"{by.name} submitted “{deadline.title}” for review",
-        url=room_url(workroom, "deadlines"),
     )
     return deadline
 
@@ -220,13 +211,9 @@ def deadline_review(
         kind=kind,
         summary=f"{by.name} {verb} “{deadline.title}”.",
         panel="deadlines",
+        tell=workroom.freelancer,
+        title=f"{by.name} {verb} “{deadline.title}”",
         deadline=deadline.pk,
         note=note,
-    )
-    notify(
-        user=workroom.freelancer,
-        kind=kind,
-        title=f"{by.name} {verb} “{deadline.title}”",
-        url=room_url(workroom, "deadlines"),
     )
     return deadline

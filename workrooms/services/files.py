@@ -6,10 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.uploads import WORKROOM_FILE, check_upload, storage_name
-from messaging.notifications import notify
 from workrooms.models import Activity, FileVersion, SharedFile, Workroom
 
-from ._common import guarded, locked_in, record, room_url
+from ._common import guarded, locked_in, record
 
 
 @transaction.atomic
@@ -70,12 +69,11 @@ def file_share(*, workroom: Workroom, by, uploaded_file, description: str = "") 
         kind=kind,
         summary=summary,
         panel="files",
+        tell=workroom.other_member(by),
         file=shared.pk,
         version=version.number,
         sha256=version.sha256,
     )
-    other = workroom.other_member(by)
-    notify(user=other, kind=kind, title=summary, url=room_url(workroom, "files"))
     return version
 
 
