@@ -1,6 +1,7 @@
 """Reads for workrooms. Everything goes through the user's memberships, so a room that is not
 theirs is simply not found."""
 
+import hashlib
 from datetime import timedelta
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -214,7 +215,6 @@ def _iso(moment):
 
 def stored_sha256(field_file) -> str | None:
     """The SHA-256 of a stored file's bytes now (None if it is gone)."""
-    import hashlib
 
     digest = hashlib.sha256()
     try:
