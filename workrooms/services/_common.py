@@ -3,9 +3,9 @@ recorded and announced."""
 
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from core.exceptions import NotAllowed, NotFound
 from messaging import events
 from messaging import services as messaging
 from messaging.notifications import notify
@@ -13,11 +13,13 @@ from workrooms.models import Activity, Workroom
 
 Role = Literal["client", "freelancer"]
 
-CLOSED_TEXT = "This workroom is closed: you can read it and download its files, but not change it."
 
-
-class WorkroomClosed(PermissionDenied):
+class WorkroomClosed(NotAllowed):
     """A write in a closed room."""
+
+    @classmethod
+    def default_detail(cls) -> str:
+        return "This workroom is closed: you can read it and download its files, but not change it."
 
 
 def guarded(
@@ -30,15 +32,19 @@ def guarded(
 ) -> Workroom:
     """The start of every write to a room: the room's row, locked for the rest of the
     transaction, once `by` is a member of it, the room is open (unless `writable=False`) and,
-    where a rule needs one, `by` holds `role` (refused with `refused`)."""
-    workroom = Workroom.objects.select_for_update().get(pk=workroom.pk)
-    if not workroom.is_member(by):
-        raise PermissionDenied("You are not a member of this workroom.")
+    where a rule needs one, `by` holds `role` (refused with `refused`).
+
+    Someone else's room is NotFound, as if there were none; a closed one is WorkroomClosed and
+    the wrong role NotAllowed.
+    """
+    workroom = Workroom.objects.select_for_update().filter(pk=workroom.pk).first()
+    if workroom is None or not workroom.is_member(by):
+        raise NotFound("No such workroom.")
     if writable and workroom.status == Workroom.Status.CLOSED:
-        raise WorkroomClosed(CLOSED_TEXT)
+        raise WorkroomClosed()
     holder = {"client": workroom.client_id, "freelancer": workroom.freelancer_id}
     if role is not None and holder[role] != by.pk:
-        raise PermissionDenied(refused or f"Only the {role} can do that.")
+        raise NotAllowed(refused or f"Only the {role} can do that.")
     return workroom
 
 
@@ -86,5 +92,9 @@ def room_url(workroom: Workroom, anchor: str = "") -> str:
 
 
 def locked_in(workroom: Workroom, model, item):
-    """`item` (a file, deadline or call of the locked `workroom`), its row locked too."""
-    return model.objects.select_for_update().get(pk=item.pk, workroom=workroom)
+    """`item` (a file, deadline or call of the locked `workroom`), its row locked too; one of
+    another room is NotFound."""
+    locked = model.objects.select_for_update().filter(pk=item.pk, workroom=workroom).first()
+    if locked is None:
+        raise NotFound()
+    return locked

@@ -2,18 +2,22 @@
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.exceptions import Invalid, NotAllowed
 from workrooms.models import Activity, Call, Workroom
 from workrooms.selectors import overlapping_calls
 
 from ._common import guarded, locked_in, record
 
 
-class CallOverlap(ValidationError):
-    """The proposed time overlaps another call of either party; resend with confirm=True."""
+class CallOverlap(Invalid):
+    """The proposed time overlaps another call of either party; resend with confirm=True.
+    The form shows `calls` next to its time, with a "propose anyway"."""
+
+    code = "overlap"
 
     def __init__(self, calls):
         self.calls = list(calls)
@@ -23,7 +27,7 @@ class CallOverlap(ValidationError):
                 f"{c.workroom.title} at {c.starts_at:%a %d %b %H:%M} UTC" for c in self.calls
             )
             + ". Schedule it anyway?",
-            code="overlap",
+            field="starts_at",
         )
 
 
@@ -94,9 +98,9 @@ def call_accept(*, workroom: Workroom, call: Call, by) -> Call:
     workroom = guarded(workroom, by)
     call = locked_in(workroom, Call, call)
     if call.status != Call.Status.PROPOSED:
-        raise ValidationError(f"This call is {call.get_status_display().lower()} already.")
+        raise Invalid(f"This call is {call.get_status_display().lower()} already.")
     if call.proposed_by_id == by.pk:
-        raise PermissionDenied("The other person accepts the time you proposed.")
+        raise NotAllowed("The other person accepts the time you proposed.")
     call.status = Call.Status.ACCEPTED
     call.sequence += 1
     call.save()
@@ -129,7 +133,7 @@ def call_reschedule(
     workroom = guarded(workroom, by)
     call = locked_in(workroom, Call, call)
     if call.status == Call.Status.CANCELLED:
-        raise ValidationError("This call was cancelled.")
+        raise Invalid("This call was cancelled.")
     agenda = call.agenda if agenda is None or not agenda.strip() else agenda
     _check_time(
         workroom, starts_at, duration_minutes, agenda, confirm=confirm, now=now, moving=call
@@ -161,7 +165,7 @@ def call_cancel(*, workroom: Workroom, call: Call, by, note: str = "") -> Call:
     workroom = guarded(workroom, by)
     call = locked_in(workroom, Call, call)
     if call.status == Call.Status.CANCELLED:
-        raise ValidationError("This call was already cancelled.")
+        raise Invalid("This call was already cancelled.")
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": "Say why, so the other person knows."})

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.exceptions import Invalid
 from core.money import clean_money, format_money
 from workrooms.models import Activity, Deadline, FileVersion, Workroom
 
@@ -91,7 +92,7 @@ def deadline_update(
     workroom = guarded(workroom, by, role="client", refused="Only the client edits deadlines.")
     deadline = locked_in(workroom, Deadline, deadline)
     if deadline.status == Deadline.Status.APPROVED:
-        raise ValidationError("This deadline is approved and can no longer be changed.")
+        raise Invalid("This deadline is approved and can no longer be changed.")
     title, amount, currency = _clean_deadline_fields(
         title=title, due_at=due_at, amount=amount, currency=currency
     )
@@ -150,7 +151,7 @@ def deadline_submit(
     )
     deadline = locked_in(workroom, Deadline, deadline)
     if deadline.status != Deadline.Status.PENDING:
-        raise ValidationError(
+        raise Invalid(
             f"This deadline is {deadline.get_status_display().lower()}: it can't be submitted now."
         )
     delivered = _deliverable(workroom, versions)
@@ -190,7 +191,7 @@ def deadline_review(
     )
     deadline = locked_in(workroom, Deadline, deadline)
     if deadline.status != Deadline.Status.SUBMITTED:
-        raise ValidationError("There is no submission to review for this deadline.")
+        raise Invalid("There is no submission to review for this deadline.")
     note = (note or "").strip()
     if not approve and not note:
         raise ValidationError({"note": "Say what needs to change."})

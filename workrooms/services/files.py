@@ -1,10 +1,10 @@
 """Sharing files (each name keeps every version) and deleting them."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.exceptions import Invalid, NotAllowed
 from core.uploads import WORKROOM_FILE, check_upload, storage_name
 from workrooms.models import Activity, FileVersion, SharedFile, Workroom
 
@@ -83,9 +83,9 @@ def file_delete(*, workroom: Workroom, by, shared_file: SharedFile) -> SharedFil
     workroom = guarded(workroom, by)
     shared = locked_in(workroom, SharedFile, shared_file)
     if shared.deleted:
-        raise ValidationError("This file was already deleted.")
+        raise Invalid("This file was already deleted.")
     if shared.uploaded_by_id != by.pk:
-        raise PermissionDenied("Only the person who shared a file can delete it.")
+        raise NotAllowed("Only the person who shared a file can delete it.")
     shared.deleted_at = timezone.now()
     shared.deleted_by = by
     shared.save(update_fields=["deleted_at", "deleted_by"])

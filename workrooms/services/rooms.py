@@ -1,14 +1,14 @@
 """Opening a workroom and changing its status."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from core.exceptions import Invalid, NotAllowed
 from messaging import services as messaging
 from messaging.models import Conversation
 from messaging.notifications import notify
 from workrooms.models import Activity, Workroom
 
-from ._common import CLOSED_TEXT, WorkroomClosed, guarded, record, room_url
+from ._common import WorkroomClosed, guarded, record, room_url
 
 
 @transaction.atomic
@@ -20,12 +20,12 @@ def workroom_open(
     The freelancer is told, unless they opened it themselves by accepting an invitation.
     """
     if not client.is_client:
-        raise PermissionDenied("Only clients open workrooms.")
+        raise NotAllowed("Only clients open workrooms.")
     if not freelancer.is_freelancer:
-        raise ValidationError("A workroom is opened with a freelancer.")
+        raise Invalid("A workroom is opened with a freelancer.", field="freelancer")
     title = (title or "").strip()
     if not title:
-        raise ValidationError("Give the workroom a title.")
+        raise Invalid("Give the workroom a title.", field="title")
     conversation = messaging.conversation_create(
         kind=Conversation.Kind.WORKROOM, title=title[:200], members=[client, freelancer]
     )
@@ -74,8 +74,8 @@ def workroom_set_status(*, workroom: Workroom, by, status: str) -> Workroom:
     )
     if status not in STATUS_MOVES.get(workroom.status, set()):
         if workroom.status == Workroom.Status.CLOSED:
-            raise WorkroomClosed(CLOSED_TEXT)
-        raise ValidationError(f"The workroom is already {workroom.get_status_display().lower()}.")
+            raise WorkroomClosed()
+        raise Invalid(f"The workroom is already {workroom.get_status_display().lower()}.")
     before = workroom.status
     workroom.status = status
     workroom.save(update_fields=["status"])
