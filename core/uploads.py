@@ -494,12 +494,13 @@ Stored = TypeVar("Stored")
 
 def store_each(files: Iterable[Any], store: Callable[[Any], Stored]) -> tuple[list[Stored], str]:
     """Store the files of one request in order, stopping at the first one refused: what was
-    stored, and "name: why" for the refused one ("" when none was)."""
+    stored, and "name: why" for the refused one ("" when none was). A refusal of the request
+    itself (not allowed, not found) is not about one file: it is raised."""
     stored = []
     for file in files:
         try:
             stored.append(store(file))
-        except (ApplicationError, ValidationError) as error:
+        except (Invalid, TooLarge, ValidationError) as error:
             return stored, f"{display_name(file.name)}: {refusal_text(error)}"
     return stored, ""
 

@@ -1,14 +1,10 @@
 """Forms parse input; the rules live in workrooms.services."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from django import forms
 from django.contrib.auth import get_user_model
 
 from core.forms import MoneyFormMixin
 from core.uploads import WORKROOM_FILE, size_text
-from profiles.timezones import is_valid_timezone
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -109,9 +105,3 @@ class CancelCallForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say why, so the other person knows."},
     )
-
-
-def aware_in(value: datetime, zone_name: str) -> datetime:
-    """Attach a timezone to a naive wall-clock time (used by tests and the demo)."""
-    zone = ZoneInfo(zone_name if is_valid_timezone(zone_name) else "UTC")
-    return value.replace(tzinfo=zone)

@@ -1,6 +1,9 @@
 """Reads for workrooms. Everything goes through the user's memberships, so a room that is not
 theirs is simply not found."""
 
+import hashlib
+from datetime import timedelta
+
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -119,6 +122,21 @@ def calls_for(*, workroom: Workroom) -> list[Call]:
     return upcoming + rest
 
 
+def overlapping_calls(*, users, starts_at, ends_at, exclude: Call | None = None) -> list[Call]:
+    """The calls (not cancelled, in any room) of any of `users` that overlap this time; no
+    call is longer than 8 hours, so only those starting in the 8 hours before can reach it."""
+    member_of = Q(workroom__client__in=users) | Q(workroom__freelancer__in=users)
+    calls = (
+        Call.objects.filter(member_of)
+        .exclude(status=Call.Status.CANCELLED)
+        .filter(starts_at__lt=ends_at, starts_at__gte=starts_at - timedelta(hours=8))
+        .select_related("workroom")
+    )
+    if exclude is not None:
+        calls = calls.exclude(pk=exclude.pk)
+    return [c for c in calls if c.ends_at > starts_at]
+
+
 def activity_for(*, workroom: Workroom, limit: int = ACTIVITY_LIMIT) -> list[Activity]:
     return list(Activity.objects.filter(workroom=workroom).select_related("actor")[:limit])
 
@@ -197,7 +215,6 @@ def _iso(moment):
 
 def stored_sha256(field_file) -> str | None:
     """The SHA-256 of a stored file's bytes now (None if it is gone)."""
-    import hashlib
 
     digest = hashlib.sha256()
     try:

@@ -3,13 +3,16 @@
 Every room URL goes through `_room_or_404`, built from the user's memberships: a room you are
 not in answers exactly like one that does not exist. Forms post to small endpoints; on success
 they redirect back to the room (or answer JSON to the page's fetch), on a mistake they render
-the room again with the typed values and the message next to the field.
+the room again with the typed values and the message next to the field. Every other refusal
+of a service is mapped in one place, `_refusals_to_room` (NotFound goes on to the middleware).
 """
+
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,8 +20,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from icalendar import Calendar, Event, vText
 
+from core.exceptions import ApplicationError, Invalid, NotAllowed
 from core.forms import apply_service_errors
-from core.http import done_response, private_file_response, refused_response, upload_refused_json
+from core.http import (
+    done_response,
+    private_file_response,
+    refused_response,
+    upload_refused_json,
+    wants_json,
+)
 from core.images import REENCODED_CONTENT_TYPE
 from core.uploads import WORKROOM_FILE, capped_upload, store_each, too_large_refusal
 from messaging.selectors import thread_context
@@ -36,6 +46,8 @@ from workrooms.forms import (
 from workrooms.models import Call, Deadline, SharedFile, Workroom
 
 TABS = ("files", "deadlines", "calls", "activity")
+# What a form view shows on its form: a field's mistake next to it, a broken rule above them.
+FORM_REFUSALS = (ValidationError, Invalid)
 
 
 def _room_or_404(user, workroom_id) -> Workroom:
@@ -45,13 +57,30 @@ def _room_or_404(user, workroom_id) -> Workroom:
     return workroom
 
 
-def _wants_json(request) -> bool:
-    return request.headers.get("X-Requested-With") == "fetch"
-
-
-def _room_url(workroom, tab=None) -> str:
-    url = reverse("workrooms:detail", args=[workroom.pk])
+def _room_url(workroom_id: int, tab=None) -> str:
+    url = reverse("workrooms:detail", args=[workroom_id])
     return f"{url}?tab={tab}#panel-{tab}" if tab else url
+
+
+def _refusals_to_room(tab=None):
+    """A room action's refusals, mapped here once: NotAllowed (a closed room, the other
+    member's part) is 403 JSON for the page's script, otherwise its message back on the room's
+    `tab`; so is an Invalid that no form shows in place (a call accepted meanwhile)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, workroom_id, *args, **kwargs):
+            try:
+                return view(request, workroom_id, *args, **kwargs)
+            except NotAllowed as error:
+                return refused_response(request, _room_url(workroom_id, tab), error.detail)
+            except Invalid as error:
+                messages.error(request, error.detail)
+                return redirect(_room_url(workroom_id, tab))
+
+        return wrapper
+
+    return decorate
 
 
 # --- Forms attached to each item --------------------------------------------------------------
@@ -119,13 +148,8 @@ def _render_room(request, workroom, *, tab=None, status=200, bound=None, **extra
     return render(request, "workrooms/detail.html", context, status=status)
 
 
-def _refused(request, workroom, error: PermissionDenied, tab):
-    text = str(error) or "You can't do that here."
-    return refused_response(request, _room_url(workroom, tab), text)
-
-
 def _done(request, workroom, tab, text=""):
-    return done_response(request, _room_url(workroom, tab), text)
+    return done_response(request, _room_url(workroom.pk, tab), text)
 
 
 # --- Pages ---------------------------------------------------------------------------------------
@@ -151,10 +175,8 @@ def workroom_new(request):
                 freelancer=form.cleaned_data["freelancer"],
                 title=form.cleaned_data["title"],
             )
-        except ValidationError as error:
+        except (ValidationError, ApplicationError) as error:
             apply_service_errors(form, error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
         else:
             messages.success(request, f"Workroom “{workroom.title}” is open.")
             return redirect(workroom)
@@ -198,16 +220,11 @@ def panel(request, workroom_id, name):
 
 @login_required
 @require_POST
+@_refusals_to_room()
 def set_status(request, workroom_id):
     workroom = _room_or_404(request.user, workroom_id)
     status = request.POST.get("status", "")
-    try:
-        services.workroom_set_status(workroom=workroom, by=request.user, status=status)
-    except PermissionDenied as error:
-        return _refused(request, workroom, error, None)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(workroom)
+    services.workroom_set_status(workroom=workroom, by=request.user, status=status)
     label = {"active": "resumed", "paused": "paused", "closed": "closed"}.get(status, status)
     messages.success(request, f"The workroom is {label}.")
     return redirect(workroom)
@@ -219,6 +236,7 @@ def set_status(request, workroom_id):
 @login_required
 @require_POST
 @capped_upload(WORKROOM_FILE)
+@_refusals_to_room("files")
 def file_upload(request, workroom_id, handler):
     workroom = _room_or_404(request.user, workroom_id)
     uploads = request.FILES.getlist("files")
@@ -230,19 +248,16 @@ def file_upload(request, workroom_id, handler):
     elif not uploads:
         error = "Choose a file to upload."
     else:
-        try:
-            done, error = store_each(
-                uploads,
-                lambda upload: services.file_share(
-                    workroom=workroom,
-                    by=request.user,
-                    uploaded_file=upload,
-                    description=description,
-                ),
-            )
-        except PermissionDenied as refused:
-            return _refused(request, workroom, refused, "files")
-    if _wants_json(request):
+        done, error = store_each(
+            uploads,
+            lambda upload: services.file_share(
+                workroom=workroom,
+                by=request.user,
+                uploaded_file=upload,
+                description=description,
+            ),
+        )
+    if wants_json(request):
         if error:
             status = 413 if handler.too_large else 400
             return upload_refused_json(error, stored=len(done), status=status)
@@ -289,16 +304,11 @@ def file_preview(request, workroom_id, file_id, number):
 
 @login_required
 @require_POST
+@_refusals_to_room("files")
 def file_delete(request, workroom_id, file_id):
     workroom = _room_or_404(request.user, workroom_id)
     shared = get_object_or_404(SharedFile, pk=file_id, workroom=workroom, deleted_at__isnull=True)
-    try:
-        services.file_delete(workroom=workroom, by=request.user, shared_file=shared)
-    except PermissionDenied as error:
-        return _refused(request, workroom, error, "files")
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(_room_url(workroom, "files"))
+    services.file_delete(workroom=workroom, by=request.user, shared_file=shared)
     return _done(request, workroom, "files", f"Deleted {shared.name}. It stays in the history.")
 
 
@@ -307,15 +317,14 @@ def file_delete(request, workroom_id, file_id):
 
 @login_required
 @require_POST
+@_refusals_to_room("deadlines")
 def deadline_new(request, workroom_id):
     workroom = _room_or_404(request.user, workroom_id)
     form = DeadlineForm(request.POST, auto_id="deadline-%s")
     if form.is_valid():
         try:
             services.deadline_set(workroom=workroom, by=request.user, **form.cleaned_data)
-        except PermissionDenied as error:
-            return _refused(request, workroom, error, "deadlines")
-        except ValidationError as error:
+        except FORM_REFUSALS as error:
             apply_service_errors(form, error)
         else:
             return _done(request, workroom, "deadlines", "Deadline set.")
@@ -328,6 +337,7 @@ def _deadline_or_404(workroom, deadline_id) -> Deadline:
 
 @login_required
 @require_POST
+@_refusals_to_room("deadlines")
 def deadline_edit(request, workroom_id, deadline_id):
     workroom = _room_or_404(request.user, workroom_id)
     deadline = _deadline_or_404(workroom, deadline_id)
@@ -337,9 +347,7 @@ def deadline_edit(request, workroom_id, deadline_id):
             services.deadline_update(
                 workroom=workroom, deadline=deadline, by=request.user, **form.cleaned_data
             )
-        except PermissionDenied as error:
-            return _refused(request, workroom, error, "deadlines")
-        except ValidationError as error:
+        except FORM_REFUSALS as error:
             apply_service_errors(form, error)
         else:
             return _done(request, workroom, "deadlines", "Deadline updated.")
@@ -349,6 +357,7 @@ def deadline_edit(request, workroom_id, deadline_id):
 
 @login_required
 @require_POST
+@_refusals_to_room("deadlines")
 def deadline_submit(request, workroom_id, deadline_id):
     workroom = _room_or_404(request.user, workroom_id)
     deadline = _deadline_or_404(workroom, deadline_id)
@@ -363,9 +372,7 @@ def deadline_submit(request, workroom_id, deadline_id):
                 note=form.cleaned_data["note"],
                 versions=form.cleaned_data["versions"],
             )
-        except PermissionDenied as error:
-            return _refused(request, workroom, error, "deadlines")
-        except ValidationError as error:
+        except FORM_REFUSALS as error:
             apply_service_errors(form, error)
         else:
             return _done(request, workroom, "deadlines", "Submitted for review.")
@@ -375,6 +382,7 @@ def deadline_submit(request, workroom_id, deadline_id):
 
 @login_required
 @require_POST
+@_refusals_to_room("deadlines")
 def deadline_review(request, workroom_id, deadline_id):
     workroom = _room_or_404(request.user, workroom_id)
     deadline = _deadline_or_404(workroom, deadline_id)
@@ -389,9 +397,7 @@ def deadline_review(request, workroom_id, deadline_id):
                 approve=approve,
                 note=form.cleaned_data["note"],
             )
-        except PermissionDenied as error:
-            return _refused(request, workroom, error, "deadlines")
-        except ValidationError as error:
+        except FORM_REFUSALS as error:
             apply_service_errors(form, error)
         else:
             text = "Approved." if approve else "Changes requested."
@@ -409,6 +415,7 @@ def _call_or_404(workroom, call_id) -> Call:
 
 @login_required
 @require_POST
+@_refusals_to_room("calls")
 def call_new(request, workroom_id):
     workroom = _room_or_404(request.user, workroom_id)
     form = CallForm(request.POST, auto_id="call-%s")
@@ -416,11 +423,9 @@ def call_new(request, workroom_id):
     if form.is_valid():
         try:
             services.call_propose(workroom=workroom, by=request.user, **form.cleaned_data)
-        except PermissionDenied as error:
-            return _refused(request, workroom, error, "calls")
         except services.CallOverlap as error:
             overlap = error
-        except ValidationError as error:
+        except FORM_REFUSALS as error:
             apply_service_errors(form, error)
         else:
             return _done(request, workroom, "calls", "Call proposed.")
@@ -431,21 +436,17 @@ def call_new(request, workroom_id):
 
 @login_required
 @require_POST
+@_refusals_to_room("calls")
 def call_accept(request, workroom_id, call_id):
     workroom = _room_or_404(request.user, workroom_id)
     call = _call_or_404(workroom, call_id)
-    try:
-        services.call_accept(workroom=workroom, call=call, by=request.user)
-    except PermissionDenied as error:
-        return _refused(request, workroom, error, "calls")
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(_room_url(workroom, "calls"))
+    services.call_accept(workroom=workroom, call=call, by=request.user)
     return _done(request, workroom, "calls", "Call accepted.")
 
 
 @login_required
 @require_POST
+@_refusals_to_room("calls")
 def call_reschedule(request, workroom_id, call_id):
     workroom = _room_or_404(request.user, workroom_id)
     call = _call_or_404(workroom, call_id)
@@ -456,11 +457,9 @@ def call_reschedule(request, workroom_id, call_id):
             services.call_reschedule(
                 workroom=workroom, call=call, by=request.user, **form.cleaned_data
             )
-        except PermissionDenied as error:
-            return _refused(request, workroom, error, "calls")
         except services.CallOverlap as error:
             overlap = error
-        except ValidationError as error:
+        except FORM_REFUSALS as error:
             apply_service_errors(form, error)
         else:
             return _done(request, workroom, "calls", "New time proposed.")
@@ -477,6 +476,7 @@ def call_reschedule(request, workroom_id, call_id):
 
 @login_required
 @require_POST
+@_refusals_to_room("calls")
 def call_cancel(request, workroom_id, call_id):
     workroom = _room_or_404(request.user, workroom_id)
     call = _call_or_404(workroom, call_id)
@@ -486,9 +486,7 @@ def call_cancel(request, workroom_id, call_id):
             services.call_cancel(
                 workroom=workroom, call=call, by=request.user, note=form.cleaned_data["note"]
             )
-        except PermissionDenied as error:
-            return _refused(request, workroom, error, "calls")
-        except ValidationError as error:
+        except FORM_REFUSALS as error:
             apply_service_errors(form, error)
         else:
             return _done(request, workroom, "calls", "Call cancelled.")
@@ -515,7 +513,7 @@ def call_ics(request, workroom_id, call_id):
         "summary", f"Call: {workroom.title} ({workroom.client.name} & {workroom.freelancer.name})"
     )
     event.add("description", call.agenda)
-    event.add("url", request.build_absolute_uri(_room_url(workroom, "calls")))
+    event.add("url", request.build_absolute_uri(_room_url(workroom.pk, "calls")))
     event.add("location", vText("Tandem workroom"))
     event.add(
         "status",

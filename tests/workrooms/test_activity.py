@@ -2,9 +2,9 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 
+from core.exceptions import Invalid
 from messaging.models import Message
 from workrooms import services
 from workrooms.models import Activity, Deadline
@@ -69,7 +69,7 @@ def test_two_reviews_at_the_same_moment_only_one_wins(room, client_user, freelan
                 workroom=room, deadline=deadline, by=client_user, approve=approve, note="x"
             )
             results.append("won")
-        except ValidationError:
+        except Invalid:
             results.append("refused")
         finally:
             connection.close()

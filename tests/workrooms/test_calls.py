@@ -2,11 +2,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from core.exceptions import NotAllowed
 from messaging.models import Message
 from workrooms import services
 from workrooms.models import Activity, Call, Reminder, Workroom
@@ -145,7 +146,7 @@ def test_the_other_party_accepts_or_proposes_another_time_and_either_cancels(
     room, client_user, freelancer_user
 ):
     call = propose(room, client_user, next_year(4, 1, 15))
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.call_accept(workroom=room, call=call, by=client_user)
     call = services.call_reschedule(
         workroom=room,
@@ -199,7 +200,7 @@ def test_a_closed_room_refuses_every_write_but_stays_readable(
     from .conftest import upload
 
     version = services.file_share(workroom=room, by=client_user, uploaded_file=upload())
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.workroom_set_status(workroom=room, by=freelancer_user, status="closed")
     services.workroom_set_status(workroom=room, by=client_user, status="closed")
     room.refresh_from_db()

@@ -2,10 +2,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
+from core.exceptions import Invalid, NotAllowed
 from messaging.models import Notification
 from workrooms import services
 from workrooms.models import Activity, Deadline, Reminder
@@ -44,7 +45,7 @@ def test_a_due_date_in_the_past_and_the_freelancer_setting_one_are_refused(
             due_at=timezone.now() - timedelta(minutes=1),
         )
     assert "past" in error.value.message_dict["due_at"][0]
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.deadline_set(workroom=room, by=freelancer_user, title="Mine", due_at=later)
 
 
@@ -58,16 +59,16 @@ def test_submit_then_changes_then_resubmit_then_approve(
         workroom=room, by=freelancer_user, uploaded_file=upload("home.pdf", b"%PDF-2")
     )
     # The client may not submit; the freelancer may not approve their own submission.
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.deadline_submit(workroom=room, deadline=deadline, by=client_user, note="x")
     deadline = services.deadline_submit(
         workroom=room, deadline=deadline, by=freelancer_user, note="First pass", versions=[v1]
     )
     assert deadline.status == Deadline.Status.SUBMITTED
     assert list(deadline.delivered_versions.all()) == [v1]
-    with pytest.raises(PermissionDenied, match="can't approve your own"):
+    with pytest.raises(NotAllowed, match="can't approve your own"):
         services.deadline_review(workroom=room, deadline=deadline, by=freelancer_user, approve=True)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid, match="submitted: it can't be submitted now"):
         services.deadline_submit(workroom=room, deadline=deadline, by=freelancer_user, note="again")
     with pytest.raises(ValidationError):  # asking for changes needs a note
         services.deadline_review(workroom=room, deadline=deadline, by=client_user, approve=False)
@@ -84,7 +85,7 @@ def test_submit_then_changes_then_resubmit_then_approve(
         workroom=room, deadline=deadline, by=client_user, approve=True
     )
     assert deadline.status == Deadline.Status.APPROVED
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid, match="approved"):
         services.deadline_update(
             workroom=room,
             deadline=deadline,

@@ -2,12 +2,11 @@ import hashlib
 from io import BytesIO
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from PIL import Image
 
 from core import images
-from core.exceptions import Invalid
+from core.exceptions import Invalid, NotAllowed
 from workrooms import services
 from workrooms.models import Activity, FileVersion, SharedFile
 
@@ -97,7 +96,7 @@ def test_only_the_uploader_deletes_and_a_deleted_file_no_longer_downloads(
 ):
     version = services.file_share(workroom=room, by=client_user, uploaded_file=upload())
     shared = version.shared_file
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.file_delete(workroom=room, by=freelancer_user, shared_file=shared)
     url = reverse("workrooms:file_download", args=[room.pk, shared.pk])
     client.force_login(freelancer_user)

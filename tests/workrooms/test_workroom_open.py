@@ -1,7 +1,7 @@
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from core.exceptions import NotAllowed
 from messaging.models import Message, Participant
 from workrooms.services import workroom_open
 
@@ -24,7 +24,7 @@ def test_opening_a_room_makes_its_chat_with_both_members(room, client_user, free
 
 
 def test_only_clients_open_rooms(freelancer_user, make_user):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         workroom_open(client=freelancer_user, freelancer=make_user(), title="Nope")
 
 
