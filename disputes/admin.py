@@ -27,6 +27,7 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince, timeuntil
 from django.views.decorators.http import require_POST
 
+from core.exceptions import ApplicationError
 from core.forms import MoneyFormMixin, apply_service_errors
 from core.http import private_file_response
 from core.images import REENCODED_CONTENT_TYPE
@@ -276,7 +277,9 @@ MEDIATION_FORMS = {
 
 
 def error_text(exc) -> str:
-    """One readable sentence from a PermissionDenied or ValidationError."""
+    """One readable sentence from an application error or a ValidationError."""
+    if isinstance(exc, ApplicationError):
+        return exc.detail
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages) or "That did not work."
     return str(exc) or "You cannot do that."
@@ -569,7 +572,7 @@ class DisputeAdmin(admin.ModelAdmin):
         for dispute in queryset.select_related("workroom"):
             try:
                 services.mediator_assign(dispute=dispute, by=request.user)
-            except (PermissionDenied, ValidationError) as exc:
+            except (ApplicationError, ValidationError) as exc:
                 self.message_user(
                     request, f"Dispute #{dispute.pk}: {error_text(exc)}", messages.ERROR
                 )
@@ -643,7 +646,7 @@ class DisputeAdmin(admin.ModelAdmin):
         if action == "assign":
             try:
                 services.mediator_assign(dispute=dispute, by=request.user)
-            except (PermissionDenied, ValidationError) as exc:
+            except (ApplicationError, ValidationError) as exc:
                 messages.error(request, error_text(exc))
             else:
                 messages.success(request, f"Dispute #{dispute.pk} is assigned to you.")
@@ -655,7 +658,7 @@ class DisputeAdmin(admin.ModelAdmin):
         if form.is_valid():
             try:
                 call(dispute, request.user, form.cleaned_data)
-            except (PermissionDenied, ValidationError) as exc:
+            except (ApplicationError, ValidationError) as exc:
                 messages.error(request, error_text(exc))
                 if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
                     service_errors = {
