@@ -25,6 +25,26 @@ def evidence_refusal(dispute: Dispute, user) -> str | None:
     return None
 
 
+def answer_refusal(dispute: Dispute, resolution: Resolution, user) -> str | None:
+    """Whether `user` (a party) may answer this proposal now: while it waits, once."""
+    if resolution.status != Resolution.Status.PENDING:
+        return f"This proposal is no longer open ({resolution.get_status_display().lower()})."
+    if resolution.answer_of(dispute, user):
+        if resolution.proposed_by_id == user.pk:
+            return "You made this proposal: the other party answers it."
+        return "You have already answered this proposal."
+    return None
+
+
+def withdraw_refusal(dispute: Dispute, user) -> str | None:
+    """Whether `user` (a party) may withdraw the dispute: its opener, while it is active."""
+    if not dispute.is_active:
+        return ENDED_TEXT
+    if user.pk != dispute.opened_by_id:
+        return "Only the person who opened the dispute can withdraw it."
+    return None
+
+
 def escalation_refusal(dispute: Dispute, user, now=None) -> str | None:
     """Whether `user` may ask for mediation now: the other party at once (declining direct
     settlement), the opener once the response time has passed or their proposal was refused."""

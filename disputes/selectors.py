@@ -9,7 +9,12 @@ from django.utils import timezone
 
 from disputes.models import Dispute, DisputeEvent, Evidence, Resolution
 from disputes.permissions import can_mediate
-from disputes.rules import escalation_refusal, evidence_refusal
+from disputes.rules import (
+    answer_refusal,
+    escalation_refusal,
+    evidence_refusal,
+    withdraw_refusal,
+)
 
 
 def disputes_for(*, user) -> QuerySet:
@@ -93,8 +98,8 @@ def actions_for(*, dispute: Dispute, user, now=None) -> Actions:
     actions.reply = party or user.pk == dispute.mediator_id
     actions.add_evidence = evidence_refusal(dispute, user) is None
     actions.propose = party and pending is None
-    actions.answer = bool(party and pending and not pending.answer_of(dispute, user))
-    actions.withdraw = party and user.pk == dispute.opened_by_id
+    actions.answer = bool(party and pending and answer_refusal(dispute, pending, user) is None)
+    actions.withdraw = party and withdraw_refusal(dispute, user) is None
     reason = escalation_refusal(dispute, user, now) if party else "Only the parties can escalate."
     actions.escalate = reason is None
     actions.escalate_reason = reason or ""

@@ -4,13 +4,11 @@ closes it without a resolution, or the opener withdraws it."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core.exceptions import NotAllowed
 from disputes.models import Dispute, DisputeEvent
 from disputes.permissions import check_mediator
-from disputes.rules import close_refusal, mediation_refusal
+from disputes.rules import close_refusal, mediation_refusal, withdraw_refusal
 from disputes.services._common import (
     TEXT_MAX,
-    check_active,
     check_party,
     clean_text,
     end,
@@ -67,9 +65,7 @@ def dispute_close(*, dispute: Dispute, by, outcome: str) -> Dispute:
 def dispute_withdraw(*, dispute: Dispute, by, note: str = "") -> Dispute:
     dispute = lock(dispute)
     check_party(dispute, by)
-    check_active(dispute)
-    if by.pk != dispute.opened_by_id:
-        raise NotAllowed("Only the person who opened the dispute can withdraw it.")
+    refuse(withdraw_refusal(dispute, by))
     note = (note or "").strip()[:TEXT_MAX]
     end(
         dispute,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.exceptions import NotAllowed
 from disputes.models import Dispute, DisputeEvent, Resolution
-from disputes.rules import mediation_refusal
+from disputes.rules import answer_refusal, mediation_refusal
 from disputes.selectors import pending_resolution
 from disputes.services._common import (
     TEXT_MAX,
@@ -96,27 +96,14 @@ def proposal_make(
     return resolution
 
 
-def _answer_field(dispute: Dispute, resolution: Resolution, by) -> str:
-    """The answer `by` gives (the opener's or the other party's), if they may give it now."""
-    if resolution.status != Resolution.Status.PENDING:
-        raise NotAllowed(
-            f"This proposal is no longer open ({resolution.get_status_display().lower()})."
-        )
-    field = "opener_answer" if by.pk == dispute.opened_by_id else "other_answer"
-    if getattr(resolution, field):
-        if resolution.proposed_by_id == by.pk:
-            raise NotAllowed("You made this proposal: the other party answers it.")
-        raise NotAllowed("You have already answered this proposal.")
-    return field
-
-
 @transaction.atomic
 def proposal_answer(*, resolution: Resolution, by, accept: bool, note: str = "") -> Resolution:
     dispute = lock(resolution.dispute)
     resolution = Resolution.objects.select_for_update().get(pk=resolution.pk)
     check_party(dispute, by)
     check_active(dispute)
-    field = _answer_field(dispute, resolution, by)
+    refuse(answer_refusal(dispute, resolution, by))
+    field = "opener_answer" if by.pk == dispute.opened_by_id else "other_answer"
     note = (note or "").strip()[:TEXT_MAX]
     now = timezone.now()
     setattr(resolution, field, Resolution.Answer.ACCEPTED if accept else Resolution.Answer.REJECTED)

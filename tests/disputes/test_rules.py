@@ -10,7 +10,14 @@ from core.exceptions import NotAllowed, NotFound
 from disputes import services
 from disputes.admin.mediation import offers
 from disputes.models import Dispute
-from disputes.rules import assign_refusal, close_refusal, evidence_refusal, mediation_refusal
+from disputes.rules import (
+    answer_refusal,
+    assign_refusal,
+    close_refusal,
+    evidence_refusal,
+    mediation_refusal,
+    withdraw_refusal,
+)
 from disputes.selectors import actions_for
 from tests.disputes.conftest import text_upload
 from workrooms.services import workroom_open
@@ -92,6 +99,24 @@ def test_evidence_is_offered_to_whom_the_service_takes_it_from(
     assert not actions_for(dispute=dispute, user=client_user).add_evidence
     with pytest.raises(NotAllowed, match="has ended"):
         services.evidence_add(dispute=dispute, by=client_user, uploaded_file=text_upload())
+
+
+def test_answering_and_withdrawing_are_offered_to_whom_the_service_lets_do_them(
+    dispute, client_user, freelancer_user
+):
+    proposal = services.proposal_make(dispute=dispute, by=freelancer_user, terms="Pay in full.")
+    proposer, other = (actions_for(dispute=dispute, user=u) for u in (freelancer_user, client_user))
+    assert other.answer and not proposer.answer
+    refusal = answer_refusal(dispute, proposal, freelancer_user)
+    assert refusal == "You made this proposal: the other party answers it."
+    with pytest.raises(NotAllowed, match=refusal):
+        services.proposal_answer(resolution=proposal, by=freelancer_user, accept=True)
+
+    assert proposer.withdraw and not other.withdraw
+    refusal = withdraw_refusal(dispute, client_user)
+    assert refusal == "Only the person who opened the dispute can withdraw it."
+    with pytest.raises(NotAllowed, match=refusal):
+        services.dispute_withdraw(dispute=dispute, by=client_user)
 
 
 def test_a_dispute_does_not_exist_for_a_stranger_but_does_for_staff_who_view_it(
