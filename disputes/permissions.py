@@ -1,12 +1,16 @@
-"""Who may mediate: the one place the rule lives (two-factor for mediators will be added here)."""
+"""Who may mediate, and who may look at disputes in the admin: the one place each rule lives
+(two-factor for mediators will be added here)."""
 
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
+from core.exceptions import NotAllowed
 
 MEDIATE_PERMISSION = "disputes.mediate_dispute"
-
-
-class NotAllowed(PermissionDenied):
-    """This person may not do this now: out of turn, a closed dispute, not a mediator."""
+VIEW_PERMISSION = "disputes.view_dispute"
+MEDIATORS_ONLY_TEXT = (
+    "Only mediators can do this: ask an administrator for the “Can mediate disputes” permission."
+)
 
 
 def can_mediate(user) -> bool:
@@ -21,7 +25,28 @@ def can_mediate(user) -> bool:
 
 def check_mediator(user) -> None:
     if not can_mediate(user):
-        raise NotAllowed(
-            "Only mediators can do this: ask an administrator for the “Can mediate disputes” "
-            "permission."
-        )
+        raise NotAllowed(MEDIATORS_ONLY_TEXT)
+
+
+def can_view_disputes(user) -> bool:
+    """Whether `user` may look at the admin's queue and records (mediators need no extra grant)."""
+    return user.has_perm(VIEW_PERMISSION) or can_mediate(user)
+
+
+def mediators() -> QuerySet:
+    """Everyone who may mediate, as a query: can_mediate's rule for many users at once."""
+    User = get_user_model()
+    app_label, codename = MEDIATE_PERMISSION.split(".")
+    perm = Q(
+        user_permissions__codename=codename, user_permissions__content_type__app_label=app_label
+    )
+    group = Q(groups__permissions__codename=codename)
+    return User.objects.filter(
+        Q(is_superuser=True) | perm | group, is_active=True, is_staff=True
+    ).distinct()
+
+
+def can_see_dispute(dispute, user) -> bool:
+    """Whether this dispute exists for `user`: its parties, its mediator, and staff who may look
+    at disputes in the admin. To anyone else it does not."""
+    return dispute.is_party(user) or dispute.mediator_id == user.pk or can_view_disputes(user)

@@ -9,7 +9,12 @@ from django.utils import timezone
 
 from disputes.models import Dispute, DisputeEvent, Evidence, Resolution
 from disputes.permissions import can_mediate
-from disputes.services import escalation_check, pending_resolution
+from disputes.rules import (
+    answer_refusal,
+    escalation_refusal,
+    evidence_refusal,
+    withdraw_refusal,
+)
 
 
 def disputes_for(*, user) -> QuerySet:
@@ -54,8 +59,9 @@ def evidence_item_for(*, user, dispute_id, evidence_id) -> Evidence | None:
     return Evidence.objects.filter(dispute=dispute, pk=evidence_id).first()
 
 
-def resolutions_for(*, dispute: Dispute) -> list[Resolution]:
-    return list(Resolution.objects.filter(dispute=dispute).select_related("proposed_by"))
+def pending_resolution(dispute: Dispute) -> Resolution | None:
+    """The proposal waiting for answers, if any (at most one: a database constraint)."""
+    return dispute.resolutions.filter(status=Resolution.Status.PENDING).first()
 
 
 @dataclass
@@ -90,11 +96,11 @@ def actions_for(*, dispute: Dispute, user, now=None) -> Actions:
         return actions
     actions.time_left = dispute.stage_due_at - now
     actions.reply = party or user.pk == dispute.mediator_id
-    actions.add_evidence = actions.reply
+    actions.add_evidence = evidence_refusal(dispute, user) is None
     actions.propose = party and pending is None
-    actions.answer = bool(party and pending and not pending.answer_of(dispute, user))
-    actions.withdraw = party and user.pk == dispute.opened_by_id
-    reason = escalation_check(dispute, user, now) if party else "Only the parties can escalate."
+    actions.answer = bool(party and pending and answer_refusal(dispute, pending, user) is None)
+    actions.withdraw = party and withdraw_refusal(dispute, user) is None
+    reason = escalation_refusal(dispute, user, now) if party else "Only the parties can escalate."
     actions.escalate = reason is None
     actions.escalate_reason = reason or ""
     if dispute.status == Dispute.Status.OPEN:

@@ -1,30 +1,39 @@
 """The parties' pages of a dispute. Thin: parse, call one service or selector, render.
 
 Every dispute URL goes through `_dispute_or_404`, built from the user's disputes: one you are
-not in answers exactly like one that does not exist. Action forms post to small endpoints; a
-refusal (out of turn, ended) comes back as a message on the page, a mistake in a form renders
-the page again with the typed values and the message next to the field (status 400). The
-page's fetch calls (`X-Requested-With: fetch`) get JSON instead.
+not in answers exactly like one that does not exist (`NotFound`, mapped by core's middleware).
+Action forms post to small endpoints; a refusal (`NotAllowed`: out of turn, ended) comes back
+as a message on the page (`_refusal_on_page`), a mistake in a form renders the page again with
+the typed values and the message next to the field (status 400). The page's fetch calls get
+JSON instead.
 
-Mediators work in the Django admin (disputes/admin.py); this page never shows internal notes:
+Mediators work in the Django admin (disputes/admin/); this page never shows internal notes:
 it asks for the timeline with staff=False whoever looks.
 """
+
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, Invalid, NotAllowed, NotFound
 from core.forms import apply_service_errors
-from core.http import done_response, private_file_response, refused_response, upload_refused_json
+from core.http import (
+    done_response,
+    private_file_response,
+    refused_response,
+    upload_refused_json,
+    wants_json,
+)
 from core.images import REENCODED_CONTENT_TYPE
 from core.uploads import (
     DISPUTE_EVIDENCE,
@@ -47,6 +56,7 @@ from disputes.forms import (
     upload_help,
 )
 from disputes.models import Dispute, Evidence, Resolution
+from disputes.rules import evidence_refusal
 from disputes.templatetags.disputes import time_left
 from messaging.selectors import thread_context
 from workrooms.selectors import workroom_for
@@ -55,17 +65,23 @@ from workrooms.selectors import workroom_for
 def _dispute_or_404(user, dispute_id) -> Dispute:
     dispute = selectors.dispute_for(user=user, dispute_id=dispute_id)
     if dispute is None:
-        raise Http404("No such dispute.")
+        raise NotFound("No such dispute.")
     return dispute
 
 
-def _wants_json(request) -> bool:
-    return request.headers.get("X-Requested-With") == "fetch"
+def _refusal_on_page(view):
+    """A step this person may not take now (`NotAllowed`) comes back as a message on the
+    dispute's page, or as 403 JSON for the page's script."""
 
+    @wraps(view)
+    def wrapped(request, dispute_id, *args, **kwargs):
+        try:
+            return view(request, dispute_id, *args, **kwargs)
+        except NotAllowed as error:
+            url = reverse("disputes:detail", args=[dispute_id])
+            return refused_response(request, url, error.detail)
 
-def _refused(request, dispute, error: PermissionDenied):
-    text = str(error) or "You can't do that now."
-    return refused_response(request, dispute.get_absolute_url(), text)
+    return wrapped
 
 
 def _done(request, dispute, text=""):
@@ -166,7 +182,7 @@ def _evidence_uploads(request) -> list[tuple[object, str]]:
 def dispute_new(request, workroom_id, handler):
     workroom = workroom_for(user=request.user, workroom_id=workroom_id)
     if workroom is None:
-        raise Http404("No such workroom.")
+        raise NotFound("No such workroom.")
     if request.method != "POST":
         form = OpenForm(workroom=workroom, auto_id="open-%s")
         return render(request, "disputes/new.html", _open_context(request, workroom, form))
@@ -192,10 +208,7 @@ def dispute_new(request, workroom_id, handler):
             currency=data["currency"],
             deadline=data.get("deadline"),
         )
-    except PermissionDenied as error:
-        form.add_error(None, str(error) or "You can't open a dispute on this workroom.")
-        return _open_invalid(request, workroom, form, status=403)
-    except ValidationError as error:
+    except (ValidationError, Invalid) as error:
         apply_service_errors(form, error)
         return _open_invalid(request, workroom, form)
 
@@ -205,9 +218,9 @@ def dispute_new(request, workroom_id, handler):
             services.evidence_add(
                 dispute=dispute, by=request.user, uploaded_file=upload, caption=caption
             )
-        except (ApplicationError, ValidationError, PermissionDenied) as error:
+        except (ApplicationError, ValidationError) as error:
             refused.append(f"{display_name(upload.name)}: {refusal_text(error)}")
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse(
             {
                 "ok": True,
@@ -227,7 +240,7 @@ def dispute_new(request, workroom_id, handler):
 
 def _open_invalid(request, workroom, form, *, status=400, evidence_error=""):
     context = _open_context(request, workroom, form, evidence_error=evidence_error)
-    if _wants_json(request):
+    if wants_json(request):
         # The page swaps the fields in place: the files chosen stay chosen.
         html = render_to_string("disputes/_open_fields.html", context, request=request)
         return JsonResponse(
@@ -283,14 +296,13 @@ def dispute_detail(request, dispute_id):
 
 @login_required
 @require_POST
+@_refusal_on_page
 def propose(request, dispute_id):
     dispute = _dispute_or_404(request.user, dispute_id)
     form = ProposalForm(request.POST, auto_id="propose-%s")
     if form.is_valid():
         try:
             services.proposal_make(dispute=dispute, by=request.user, **form.cleaned_data)
-        except PermissionDenied as error:
-            return _refused(request, dispute, error)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -300,6 +312,7 @@ def propose(request, dispute_id):
 
 @login_required
 @require_POST
+@_refusal_on_page
 def answer(request, dispute_id, resolution_id):
     dispute = _dispute_or_404(request.user, dispute_id)
     resolution = get_object_or_404(Resolution, pk=resolution_id, dispute=dispute)
@@ -313,8 +326,6 @@ def answer(request, dispute_id, resolution_id):
                 accept=accept,
                 note=form.cleaned_data["note"],
             )
-        except PermissionDenied as error:
-            return _refused(request, dispute, error)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -330,15 +341,10 @@ def answer(request, dispute_id, resolution_id):
 
 @login_required
 @require_POST
+@_refusal_on_page
 def escalate(request, dispute_id):
     dispute = _dispute_or_404(request.user, dispute_id)
-    try:
-        services.dispute_escalate(dispute=dispute, by=request.user)
-    except PermissionDenied as error:
-        return _refused(request, dispute, error)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(dispute)
+    services.dispute_escalate(dispute=dispute, by=request.user)
     return _done(
         request, dispute, "Escalated to mediation. A mediator from Tandem will take it from here."
     )
@@ -346,6 +352,7 @@ def escalate(request, dispute_id):
 
 @login_required
 @require_POST
+@_refusal_on_page
 def withdraw(request, dispute_id):
     dispute = _dispute_or_404(request.user, dispute_id)
     form = WithdrawForm(request.POST, auto_id="withdraw-%s")
@@ -354,8 +361,6 @@ def withdraw(request, dispute_id):
             services.dispute_withdraw(
                 dispute=dispute, by=request.user, note=form.cleaned_data["note"]
             )
-        except PermissionDenied as error:
-            return _refused(request, dispute, error)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -381,6 +386,7 @@ def evidence_gallery(request, dispute_id):
 @login_required
 @require_POST
 @capped_upload(DISPUTE_EVIDENCE)
+@_refusal_on_page
 def evidence_upload(request, dispute_id, handler):
     dispute = _dispute_or_404(request.user, dispute_id)
     uploads = request.FILES.getlist("files")
@@ -393,19 +399,20 @@ def evidence_upload(request, dispute_id, handler):
     elif not form.is_valid():
         error = " ".join(form.errors.get("caption", []))
     else:
-        try:
-            done, error = store_each(
-                uploads,
-                lambda upload: services.evidence_add(
-                    dispute=dispute,
-                    by=request.user,
-                    uploaded_file=upload,
-                    caption=form.cleaned_data["caption"],
-                ),
-            )
-        except PermissionDenied as refused:
-            return _refused(request, dispute, refused)
-    if _wants_json(request):
+        # Refused for the whole request (not one file's fault): the same rule the service asks.
+        refusal = evidence_refusal(dispute, request.user)
+        if refusal:
+            raise NotAllowed(refusal)
+        done, error = store_each(
+            uploads,
+            lambda upload: services.evidence_add(
+                dispute=dispute,
+                by=request.user,
+                uploaded_file=upload,
+                caption=form.cleaned_data["caption"],
+            ),
+        )
+    if wants_json(request):
         if error:
             status = 413 if handler.too_large else 400
             return upload_refused_json(error, stored=len(done), status=status)
@@ -427,7 +434,7 @@ def _evidence_or_404(request, dispute_id, evidence_id) -> Evidence:
         user=request.user, dispute_id=dispute_id, evidence_id=evidence_id
     )
     if item is None:
-        raise Http404("No such file.")
+        raise NotFound("No such file.")
     return item
 
 
@@ -443,7 +450,7 @@ def evidence_download(request, dispute_id, evidence_id):
 def evidence_preview(request, dispute_id, evidence_id):
     item = _evidence_or_404(request, dispute_id, evidence_id)
     if not item.preview:
-        raise Http404("No preview.")
+        raise NotFound("No preview.")
     return private_file_response(
         item.preview, filename="preview.webp", content_type=REENCODED_CONTENT_TYPE, inline=True
     )

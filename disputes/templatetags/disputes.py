@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from django import template
 from django.utils import timezone
 
+from disputes.selectors import active_dispute_for
+
 register = template.Library()
 
 
@@ -56,8 +58,6 @@ def stage_badge(status) -> str:
 
 @register.inclusion_tag("disputes/_workroom_flag.html", takes_context=True)
 def dispute_flag(context, workroom):
-    from disputes.selectors import active_dispute_for
-
     user = context.get("user") or context["request"].user
     member = user.is_authenticated and user.pk in (workroom.client_id, workroom.freelancer_id)
     active = active_dispute_for(workroom=workroom) if member else None

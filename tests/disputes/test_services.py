@@ -5,10 +5,10 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from core.exceptions import Invalid, TooLarge
+from core.exceptions import Invalid, NotAllowed, NotFound, TooLarge
 from disputes import services
 from disputes.models import Dispute, DisputeEvent, Evidence, InternalNote, Resolution
 from disputes.selectors import actions_for, active_dispute_for, timeline_for
@@ -65,7 +65,7 @@ def test_opening_makes_the_thread_notifies_and_records_one_event(
 
 
 def test_a_second_open_dispute_on_the_same_workroom_is_refused(dispute, room, client_user):
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Invalid) as refused:
         services.dispute_open(
             workroom=room,
             by=client_user,
@@ -78,7 +78,7 @@ def test_a_second_open_dispute_on_the_same_workroom_is_refused(dispute, room, cl
 
 
 def test_a_workroom_you_are_not_in_cannot_get_your_dispute(room, stranger):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         services.dispute_open(
             workroom=room, by=stranger, reason="other", description="x", desired_outcome="y"
         )
@@ -153,9 +153,12 @@ def test_evidence_of_a_disallowed_type_or_over_the_cap_is_refused(
 
 
 def test_only_parties_add_evidence(dispute, stranger, mediator):
-    for outsider in (stranger, mediator):  # the mediator only once assigned
-        with pytest.raises(PermissionDenied):
-            services.evidence_add(dispute=dispute, by=outsider, uploaded_file=text_upload())
+    # To a stranger the dispute does not exist; a mediator sees it but adds evidence only once
+    # assigned.
+    with pytest.raises(NotFound):
+        services.evidence_add(dispute=dispute, by=stranger, uploaded_file=text_upload())
+    with pytest.raises(NotAllowed, match="Only the parties and the mediator"):
+        services.evidence_add(dispute=dispute, by=mediator, uploaded_file=text_upload())
     assert not Evidence.objects.exists()
 
 
@@ -169,7 +172,7 @@ def test_a_party_proposal_accepted_by_the_other_resolves_the_dispute(
         dispute=dispute, by=client_user, terms="I pay half now.", amount="200", currency="USD"
     )
     assert proposal.other_answer == "accepted" and proposal.opener_answer == ""
-    with pytest.raises(PermissionDenied, match="You made this proposal"):
+    with pytest.raises(NotAllowed, match="You made this proposal"):
         services.proposal_answer(resolution=proposal, by=client_user, accept=True)
     services.proposal_answer(resolution=proposal, by=freelancer_user, accept=True)
     dispute = refresh(dispute)
@@ -190,12 +193,12 @@ def test_one_proposal_waits_at_a_time_and_a_rejection_ends_it(
     dispute, client_user, freelancer_user
 ):
     first = services.proposal_make(dispute=dispute, by=freelancer_user, terms="Pay in full.")
-    with pytest.raises(PermissionDenied, match="already waiting"):
+    with pytest.raises(NotAllowed, match="already waiting"):
         services.proposal_make(dispute=dispute, by=client_user, terms="Half.")
     services.proposal_answer(resolution=first, by=client_user, accept=False, note="Too much")
     first.refresh_from_db()
     assert first.status == Resolution.Status.REJECTED
-    with pytest.raises(PermissionDenied, match="no longer open"):
+    with pytest.raises(NotAllowed, match="no longer open"):
         services.proposal_answer(resolution=first, by=client_user, accept=True)
     services.proposal_make(dispute=dispute, by=client_user, terms="Half.")
     assert refresh(dispute).status == Dispute.Status.OPEN
@@ -229,7 +232,7 @@ def test_the_other_partys_first_word_counts_as_their_answer_and_is_audited(
 def test_the_opener_escalates_only_after_the_response_time_or_a_refusal(
     dispute, client_user, freelancer_user
 ):
-    with pytest.raises(PermissionDenied, match="has until"):
+    with pytest.raises(NotAllowed, match="has until"):
         services.dispute_escalate(dispute=dispute, by=freelancer_user)
     assert refresh(dispute).status == Dispute.Status.OPEN
     proposal = services.proposal_make(dispute=dispute, by=freelancer_user, terms="Pay in full.")
@@ -246,10 +249,10 @@ def test_the_opener_escalates_once_the_response_time_has_passed(dispute, freelan
 
 
 def test_escalating_twice_or_by_a_stranger_is_refused(dispute, client_user, stranger):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         services.dispute_escalate(dispute=dispute, by=stranger)
     escalated(dispute, client_user)
-    with pytest.raises(PermissionDenied, match="already in mediation"):
+    with pytest.raises(NotAllowed, match="already in mediation"):
         services.dispute_escalate(dispute=dispute, by=client_user)
     assert events(dispute) == ["opened", "escalated"]
 
@@ -276,21 +279,21 @@ def test_only_mediators_are_assigned_and_join_the_thread(
     dispute, client_user, mediator, staff_only
 ):
     escalated(dispute, client_user)
-    with pytest.raises(PermissionDenied, match="Only mediators"):
+    with pytest.raises(NotAllowed, match="Only mediators"):
         services.mediator_assign(dispute=dispute, by=staff_only)
     assert refresh(dispute).mediator is None
     services.mediator_assign(dispute=dispute, by=mediator)
     assert refresh(dispute).mediator == mediator
     assert Participant.objects.filter(conversation=dispute.conversation, user=mediator).exists()
-    with pytest.raises(PermissionDenied, match="already assigned to you"):
+    with pytest.raises(NotAllowed, match="already assigned to you"):
         services.mediator_assign(dispute=dispute, by=mediator)
     assert events(dispute) == ["opened", "escalated", "mediator_assigned"]
 
 
 def test_a_dispute_is_not_mediated_before_escalation(dispute, mediator):
-    with pytest.raises(PermissionDenied, match="still open"):
+    with pytest.raises(NotAllowed, match="still open"):
         services.mediator_assign(dispute=dispute, by=mediator)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.proposal_make(dispute=dispute, by=mediator, terms="Split it.")
 
 
@@ -324,7 +327,7 @@ def test_mediator_messages_notes_resolve_and_close(
     in_mediation(dispute, client_user, mediator)
     message = services.mediator_message(dispute=dispute, by=mediator, body="Hello both.")
     assert message.sender == mediator and message.conversation_id == dispute.conversation_id
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.internal_note_add(dispute=dispute, by=staff_only, body="Peek")
     note = services.internal_note_add(dispute=dispute, by=mediator, body="Client seems fair.")
     assert InternalNote.objects.get() == note
@@ -332,7 +335,7 @@ def test_mediator_messages_notes_resolve_and_close(
     assert not Message.objects.filter(body__contains="internal note").exists()
     assert "note_added" not in [e.kind for e in timeline_for(dispute=dispute, staff=False)]
     assert "note_added" in [e.kind for e in timeline_for(dispute=dispute, staff=True)]
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.dispute_resolve(dispute=dispute, by=staff_only, outcome="Done")
     with pytest.raises(ValidationError):
         services.dispute_resolve(dispute=dispute, by=mediator, outcome="  ")
@@ -347,14 +350,14 @@ def test_mediator_messages_notes_resolve_and_close(
         "note_added",
         "resolved",
     ]
-    with pytest.raises(PermissionDenied, match="has ended"):
+    with pytest.raises(NotAllowed, match="has ended"):
         services.dispute_close(dispute=dispute, by=mediator, outcome="Again")
 
 
 def test_a_mediator_closes_an_open_dispute_and_a_party_cannot(
     dispute, client_user, freelancer_user, mediator
 ):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.dispute_close(dispute=dispute, by=client_user, outcome="Bye")
     services.dispute_close(dispute=dispute, by=mediator, outcome="Settled outside Tandem.")
     assert refresh(dispute).status == Dispute.Status.CLOSED
@@ -365,7 +368,7 @@ def test_a_mediator_closes_an_open_dispute_and_a_party_cannot(
 
 
 def test_only_the_opener_withdraws_and_nothing_happens_after(dispute, client_user, freelancer_user):
-    with pytest.raises(PermissionDenied, match="Only the person who opened"):
+    with pytest.raises(NotAllowed, match="Only the person who opened"):
         services.dispute_withdraw(dispute=dispute, by=client_user)
     services.dispute_withdraw(dispute=dispute, by=freelancer_user, note="Paid today, thanks.")
     dispute = refresh(dispute)
@@ -376,7 +379,7 @@ def test_only_the_opener_withdraws_and_nothing_happens_after(dispute, client_use
         lambda: services.evidence_add(dispute=dispute, by=client_user, uploaded_file=text_upload()),
         lambda: services.dispute_withdraw(dispute=dispute, by=freelancer_user),
     ):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             attempt()
     assert events(dispute) == ["opened", "withdrawn"]
     assert active_dispute_for(workroom=dispute.workroom) is None

@@ -94,6 +94,33 @@ def test_a_stranger_gets_404_everywhere_and_anonymous_is_sent_to_log_in(
     assert refresh(dispute).status == Dispute.Status.OPEN
 
 
+def test_a_strangers_fetch_gets_a_json_404(client, dispute, stranger):
+    client.force_login(stranger)
+    response = client.post(url("propose", dispute.pk), {"terms": "x"}, headers=FETCH)
+    assert response.status_code == 404
+    assert response.json() == {"error": "No such dispute.", "code": "not_found"}
+    assert not Resolution.objects.exists()
+
+
+def test_evidence_on_an_ended_dispute_is_refused_as_a_whole(
+    client, dispute, freelancer_user, settings
+):
+    services.dispute_withdraw(dispute=dispute, by=freelancer_user)
+    client.force_login(freelancer_user)
+    response = client.post(
+        url("evidence_upload", dispute.pk), {"files": text_upload()}, headers=FETCH
+    )
+    assert response.status_code == 403
+    assert "has ended" in response.json()["error"]
+    response = client.post(
+        url("evidence_upload", dispute.pk), {"files": text_upload()}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == url("detail", dispute.pk)
+    assert any("has ended" in m for m in messages_of(response))
+    assert not Evidence.objects.exists()
+    assert stored_files(settings) == []
+
+
 def test_evidence_downloads_as_an_attachment_for_parties_and_mediators_only(
     client, dispute, freelancer_user, client_user, mediator, staff_only, stranger
 ):
