@@ -33,6 +33,8 @@ from profiles.models import (
     normalize_skill,
 )
 from profiles.response_times import MIN_RECORDS, RECENT_RECORDS
+from profiles.search import ranked_tiers
+from profiles.timezones import TIMEZONE_CACHE_SECONDS, timezone_cache_key
 
 QUERY_MAX_LENGTH = 200
 QUERY_MAX_TERMS = 8
@@ -94,10 +96,8 @@ def work_sample_image_for(*, viewer: User, handle: str, sample_id: int) -> WorkS
 def timezone_for_user(*, user_id: int) -> str:
     """The user's timezone name ("" when unset), from the cache; one query on a miss.
 
-    profiles.services refreshes the cached value whenever the timezone changes.
+    Saving a profile refreshes the cached value whenever the timezone changes.
     """
-    from profiles.services import TIMEZONE_CACHE_SECONDS, timezone_cache_key
-
     key = timezone_cache_key(user_id)
     name = cache.get(key)
     if name is None:
@@ -418,7 +418,7 @@ class SearchResults:
             skills[pk].append(CardSkill(name, normalized))
         profiles = []
         for pk, rank in rows:
-            if pk in by_id:  # a search row can trail a change made outside the services
+            if pk in by_id:  # a search row can trail a change made outside the app's writes
                 profile = by_id[pk]
                 profile.rank, profile.card_skills = rank, skills[pk]
                 profiles.append(profile)
@@ -457,8 +457,6 @@ def freelancer_search(
         "availability": list(availability),
     }
     if q and connection.vendor == "postgresql":
-        from profiles.search import ranked_tiers
-
         return SearchResults(ranked_tiers(q=q, **criteria))
     profiles = _filtered_profiles(**criteria)
     if not q:

@@ -1,4 +1,3 @@
-import secrets
 from datetime import datetime, time
 from decimal import Decimal
 
@@ -8,13 +7,11 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone as dj_timezone
-from django.utils.text import slugify
 
 from core.images import REENCODED_SUFFIX, make_thumbnail
 from core.money import RATE_MAX, clean_amount, normalize_currency
 from core.uploads import PHOTO, WORK_SAMPLE, CheckedUpload, check_upload
 from profiles.models import (
-    MAX_SKILLS,
     MAX_WORK_SAMPLES,
     Profile,
     ProfileSkill,
@@ -26,46 +23,13 @@ from profiles.models import (
 )
 from profiles.response_times import business_seconds
 from profiles.search import search_documents_refresh
-from profiles.skills import display_skill_name
-from profiles.timezones import zone
-
-HANDLE_MAX = 30
-
-
-def _compact(text: str) -> str:
-    return slugify(text).replace("-", "")
-
-
-def _spells_out_email(handle: str, email: str) -> bool:
-    """True when a handle carries the e-mail address, e.g. from a name like "sam at example com".
-
-    A handle that merely shares the person's name with the address's local part is fine: it
-    comes from the name, and the address itself stays private.
-    """
-    local, _, domain = (email or "").lower().partition("@")
-    local, domain_label = _compact(local), _compact(domain.split(".")[0])
-    compact = handle.replace("-", "")
-    return bool(local and domain_label) and local in compact and domain_label in compact
-
-
-def _base_handle(name: str, email: str) -> str:
-    base = slugify(name or "")[:HANDLE_MAX].strip("-")
-    if _spells_out_email(base, email) or len(base) < 3:
-        base = "member"
-    return base
+from profiles.skills import check_skill_name_length, clean_skill_names, display_skill_name
+from profiles.timezones import TIMEZONE_CACHE_SECONDS, timezone_cache_key, zone
 
 
 def handle_for_new_user(*, name: str, email: str) -> str:
     """A free, valid handle derived from the display name; never from the e-mail address."""
-    base = _base_handle(name, email)
-    if not User.objects.filter(handle=base).exists():
-        return base
-    for _ in range(20):
-        suffix = str(secrets.randbelow(9000) + 1000)
-        candidate = f"{base[: HANDLE_MAX - len(suffix) - 1].rstrip('-')}-{suffix}"
-        if not User.objects.filter(handle=candidate).exists():
-            return candidate
-    return f"member-{secrets.token_hex(6)}"
+    return User.objects.free_handle(name=name, email=email)
 
 
 def user_signup(*, user: User, name: str, role: str) -> User:
@@ -97,8 +61,6 @@ def user_update_handle(*, user: User, handle: str) -> User:
 
 # --- Profiles --------------------------------------------------------------------------------
 
-TIMEZONE_CACHE_KEY = "profiles:tz:{}"
-TIMEZONE_CACHE_SECONDS = 24 * 3600
 USER_FIELDS = frozenset({"name", "handle"})
 PROFILE_FIELDS = frozenset(
     {
@@ -115,12 +77,7 @@ PROFILE_FIELDS = frozenset(
         "work_days",
     }
 )
-SKILL_NAME_MAX = 50
 MAX_LANGUAGES = 10
-
-
-def timezone_cache_key(user_id: int) -> str:
-    return TIMEZONE_CACHE_KEY.format(user_id)
 
 
 def profile_ensure(*, user: User) -> Profile:
@@ -135,12 +92,7 @@ def skill_get_or_create(*, name: str) -> Skill:
     key = normalize_skill(display)
     if not key:
         raise ValidationError("A skill needs a name.", code="empty")
-    if len(display) > SKILL_NAME_MAX:
-        raise ValidationError(
-            "“%(name)s…” is too long for a skill (at most %(max)s characters).",
-            code="too_long",
-            params={"name": display[:20], "max": SKILL_NAME_MAX},
-        )
+    check_skill_name_length(display)
     skill = Skill.objects.filter(normalized=key).first()
     if skill is not None:
         return skill
@@ -149,32 +101,6 @@ def skill_get_or_create(*, name: str) -> Skill:
             return Skill.objects.create(name=display)
     except IntegrityError:  # made by a concurrent request in the meantime
         return Skill.objects.get(normalized=key)
-
-
-def clean_skill_names(names) -> list[str]:
-    """Distinct (by normalised name), in the order given, checked against the limits."""
-    seen, result = set(), []
-    for raw in names:
-        display = display_skill_name(raw)
-        key = normalize_skill(display)
-        if not key or key in seen:
-            continue
-        if len(display) > SKILL_NAME_MAX:
-            raise ValidationError(
-                "“%(name)s…” is too long for a skill (at most %(max)s characters).",
-                code="too_long",
-                params={"name": display[:20], "max": SKILL_NAME_MAX},
-            )
-        seen.add(key)
-        result.append(display)
-    if len(result) > MAX_SKILLS:
-        raise ValidationError(
-            "List at most %(max)s skills (you have %(count)s): keep the ones you want to be "
-            "found for.",
-            code="too_many",
-            params={"max": MAX_SKILLS, "count": len(result)},
-        )
-    return result
 
 
 def profile_set_skills(*, profile: Profile, names) -> list[Skill]:
