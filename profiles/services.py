@@ -51,14 +51,6 @@ def user_signup(*, user: User, name: str, role: str) -> User:
     return user
 
 
-@transaction.atomic
-def user_update_handle(*, user: User, handle: str) -> User:
-    user.handle = handle.strip().lower()
-    user.full_clean(exclude=["password"])
-    user.save(update_fields=["handle"])
-    return user
-
-
 # --- Profiles --------------------------------------------------------------------------------
 
 USER_FIELDS = frozenset({"name", "handle"})
