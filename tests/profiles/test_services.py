@@ -11,6 +11,7 @@ from django.db import IntegrityError
 from core.exceptions import Invalid
 from profiles import selectors, services
 from profiles.models import Profile, ProfileSkill, Skill, User, WorkSample
+from profiles.services import media
 from tests.factories import UserFactory
 from tests.profiles.conftest import WORDS_120, fill_profile, image_bytes, upload
 
@@ -286,7 +287,7 @@ class TestWorkSamples:
         assert not storage.exists(name)
 
     def test_a_limit_on_samples(self, freelancer_user, monkeypatch):
-        monkeypatch.setattr(services, "MAX_WORK_SAMPLES", 2)
+        monkeypatch.setattr(media, "MAX_WORK_SAMPLES", 2)
         self._add(freelancer_user, "One")
         self._add(freelancer_user, "Two")
         with pytest.raises(ValidationError):
