@@ -126,6 +126,70 @@ def _clean_work_days(value) -> list[int]:
     return days
 
 
+def _clean_text(value) -> str:
+    return (value or "").strip()
+
+
+# How a profile field's value is cleaned before Profile.full_clean() checks it; the other
+# fields are taken as given. A cleaner refuses with a ValidationError keyed by its field.
+PROFILE_CLEANERS = {
+    "languages": _clean_languages,
+    "work_days": _clean_work_days,
+    "title": _clean_text,
+    "overview": _clean_text,
+    "hourly_rate": _clean_rate,
+    "rate_currency": normalize_currency,
+}
+
+
+def _merge(errors: dict[str, list], error: ValidationError) -> None:
+    for field, messages in error.message_dict.items():
+        errors.setdefault(field, []).extend(messages)
+
+
+def _set_user_fields(user: User, data: dict, errors: dict[str, list]) -> list[str]:
+    """Set the name and handle given, checked by the user model; returns the fields set."""
+    fields = []
+    if "name" in data:
+        user.name = " ".join(str(data["name"]).split())
+        fields.append("name")
+    if "handle" in data:
+        user.handle = str(data["handle"]).strip().lower()
+        fields.append("handle")
+    if fields:
+        try:
+            user.full_clean(exclude=[f.name for f in User._meta.fields if f.name not in fields])
+        except ValidationError as error:
+            _merge(errors, error)
+    return fields
+
+
+def _set_profile_fields(profile: Profile, data: dict, errors: dict[str, list]) -> None:
+    """Set each profile field given, cleaned; then check the profile as a whole."""
+    for field in PROFILE_FIELDS & set(data):
+        clean = PROFILE_CLEANERS.get(field)
+        try:
+            value = clean(data[field]) if clean else data[field]
+        except ValidationError as error:
+            _merge(errors, error)
+        else:
+            setattr(profile, field, value)
+    try:
+        # Profile.clean() words the working-hours rule for a person; the database constraints
+        # stay as the last line of defence.
+        profile.full_clean(exclude=["user", "photo", "photo_thumb"], validate_constraints=False)
+    except ValidationError as error:
+        _merge(errors, error)
+
+
+def _checked_skill_names(names, errors: dict[str, list]) -> list[str]:
+    try:
+        return clean_skill_names(names)
+    except ValidationError as error:
+        errors.setdefault("skills", []).extend(error.messages)
+        return []
+
+
 def _remember_timezone(profile: Profile) -> None:
     key, value = timezone_cache_key(profile.pk), profile.timezone
     transaction.on_commit(lambda: cache.set(key, value, TIMEZONE_CACHE_SECONDS))
@@ -142,59 +206,17 @@ def profile_update(*, profile: Profile, data: dict, skills=None) -> Profile:
     if unknown:
         raise ValueError(f"profile_update does not change {sorted(unknown)}")
     profile = Profile.objects.select_for_update().select_related("user").get(pk=profile.pk)
-    user = profile.user
-    errors: dict[str, list] = {}
-
-    user_fields = []
-    if "name" in data:
-        user.name = " ".join(str(data["name"]).split())
-        user_fields.append("name")
-    if "handle" in data:
-        user.handle = str(data["handle"]).strip().lower()
-        user_fields.append("handle")
-    if user_fields:
-        try:
-            user.full_clean(
-                exclude=[f.name for f in User._meta.fields if f.name not in user_fields]
-            )
-        except ValidationError as error:
-            errors.update(error.message_dict)
-
     old_timezone = profile.timezone
-    for field in PROFILE_FIELDS & set(data):
-        value = data[field]
-        try:
-            if field == "languages":
-                value = _clean_languages(value)
-            elif field == "work_days":
-                value = _clean_work_days(value)
-            elif field in {"title", "overview"}:
-                value = (value or "").strip()
-            elif field == "hourly_rate":
-                value = _clean_rate(value)
-            elif field == "rate_currency":
-                value = normalize_currency(value)
-        except ValidationError as error:
-            errors.update(error.message_dict)
-            continue
-        setattr(profile, field, value)
-    try:
-        # Profile.clean() words the working-hours rule for a person; the database constraints
-        # stay as the last line of defence.
-        profile.full_clean(exclude=["user", "photo", "photo_thumb"], validate_constraints=False)
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
+    errors: dict[str, list] = {}
+    user_fields = _set_user_fields(profile.user, data, errors)
+    _set_profile_fields(profile, data, errors)
     if skills is not None:
-        try:
-            skills = clean_skill_names(skills)
-        except ValidationError as error:
-            errors.setdefault("skills", []).extend(error.messages)
+        skills = _checked_skill_names(skills, errors)
     if errors:
         raise ValidationError(errors)
 
     if user_fields:
-        user.save(update_fields=user_fields)
+        profile.user.save(update_fields=user_fields)
     profile.save()
     if skills is not None:
         profile_set_skills(profile=profile, names=skills)

@@ -152,6 +152,19 @@ class TestProfileUpdate:
             fill_profile(freelancer_user, hourly_rate="-1", timezone="Nowhere/City")
         assert {"hourly_rate", "timezone"} <= set(caught.value.message_dict)
 
+    def test_reports_the_user_profile_hours_and_skills_problems_together(self, freelancer_user):
+        with pytest.raises(ValidationError) as caught:
+            fill_profile(
+                freelancer_user,
+                handle="x",
+                work_days=[9],
+                work_start=time(18),
+                work_end=time(9),
+                skills=[f"Skill {n}" for n in range(16)],
+            )
+        assert set(caught.value.message_dict) == {"handle", "work_days", "work_end", "skills"}
+        assert Profile.objects.get(pk=freelancer_user.pk).work_start == time(9)
+
     def test_a_taken_handle(self, freelancer_user, client_user):
         with pytest.raises(ValidationError) as caught:
             fill_profile(freelancer_user, handle=client_user.handle)
