@@ -282,6 +282,37 @@ def test_answering_after_expiry_says_so_and_changes_nothing(signed_in, invitatio
     assert not Workroom.objects.exists()
 
 
+def test_a_page_left_open_after_the_invitation_closed_says_why(
+    signed_in, invitation, client_user, freelancer_user
+):
+    services.invitation_withdraw(invitation=invitation, by=client_user)
+    url = f"/invitations/{invitation.pk}/"
+    for person, action, data in [
+        (freelancer_user, "decline/", {"decline_reason": "timeline"}),
+        (freelancer_user, "accept/", {"response_note": "Happy to!"}),
+        (client_user, "withdraw/", {}),
+    ]:
+        response = signed_in(person).post(url + action, data)
+        assert response.status_code == 302 and response["Location"] == url
+        page = text(signed_in(person).get(url))
+        assert "The client withdrew this invitation. Nothing was changed." in page
+    assert Invitation.objects.get().status == Invitation.Status.WITHDRAWN
+    assert not Workroom.objects.exists()
+
+
+def test_only_its_freelancer_declines_and_only_its_client_withdraws_404(
+    signed_in, invitation, client_user, freelancer_user, other_freelancer
+):
+    for person in (other_freelancer, client_user):
+        response = signed_in(person).post(
+            f"/invitations/{invitation.pk}/decline/", {"decline_reason": "budget"}
+        )
+        assert response.status_code == 404
+    response = signed_in(freelancer_user).post(f"/invitations/{invitation.pk}/withdraw/")
+    assert response.status_code == 404
+    assert Invitation.objects.get().status == Invitation.Status.PENDING
+
+
 def test_declining_and_withdrawing(signed_in, job, invitation, client_user, freelancer_user):
     c = signed_in(freelancer_user)
     response = c.post(f"/invitations/{invitation.pk}/decline/", {"decline_reason": "other"})
