@@ -59,6 +59,16 @@ def test_a_job_needs_a_sensible_budget(client_user, budget, field):
     assert not Job.objects.exists()
 
 
+def test_a_job_reports_every_problem_at_once(client_user):
+    budget = Budget(
+        budget_type="hourly", rate_min=Decimal(60), rate_max=Decimal(40), currency="XYZ"
+    )
+    with pytest.raises(ValidationError) as error:
+        make_job(client_user, title="  ", description="x" * 10_001, budget=budget)
+    assert list(error.value.error_dict) == ["title", "description", "currency", "rate_max"]
+    assert not Job.objects.exists()
+
+
 def test_only_clients_post_jobs(freelancer_user):
     with pytest.raises(NotAllowed, match="Only clients post jobs"):
         make_job(freelancer_user)
