@@ -86,11 +86,3 @@ def timezone_choices() -> list:
     return [("UTC", "UTC (Coordinated Universal Time)")] + [
         (region, groups[region]) for region in REGIONS if region in groups
     ]
-
-
-def offered_timezone_names() -> frozenset[str]:
-    return frozenset(
-        name
-        for name in timezone_names()
-        if name == "UTC" or (name.partition("/")[0] in REGIONS and "/" in name)
-    )

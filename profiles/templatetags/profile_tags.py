@@ -68,18 +68,3 @@ def query_with(query_string: str, key: str, value) -> str:
     if str(value) not in values:
         params.appendlist(key, str(value))
     return "?" + params.urlencode()
-
-
-@register.simple_tag
-def query_without(query_string: str, key: str, value=None) -> str:
-    """The current query string without key (or without just key=value), and without the page."""
-    from django.http import QueryDict
-
-    params = QueryDict(query_string, mutable=True)
-    params.pop("page", None)
-    if value is None:
-        params.pop(key, None)
-    else:
-        params.setlist(key, [v for v in params.getlist(key) if v != str(value)])
-    encoded = params.urlencode()
-    return "?" + encoded if encoded else "?"
