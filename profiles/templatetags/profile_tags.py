@@ -1,6 +1,7 @@
 """Profile helpers for templates: `{% load profile_tags %}`."""
 
 from django import template
+from django.http import QueryDict
 
 from core.money import format_money
 from profiles import selectors
@@ -60,8 +61,6 @@ def availability_tone(value) -> str:
 @register.simple_tag
 def query_with(query_string: str, key: str, value) -> str:
     """The current query string plus key=value (once), without the page: for filter links."""
-    from django.http import QueryDict
-
     params = QueryDict(query_string, mutable=True)
     params.pop("page", None)
     values = params.getlist(key)
