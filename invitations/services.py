@@ -5,7 +5,6 @@ the expiry sweep) cannot both win: the second one finds the new state and is ref
 """
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -14,12 +13,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.exceptions import Invalid, NotAllowed, NotFound
-from core.money import DEFAULT_CURRENCY, RATE_MAX, clean_amount, clean_currency, format_money
+from core.money import clean_amount, format_money
+from invitations.job_fields import Budget, clean_job_fields
 from invitations.models import (
     EXPIRY_DAYS_CHOICES,
     EXPIRY_DAYS_DEFAULT,
-    JOB_DESCRIPTION_MAX_LENGTH,
-    JOB_TITLE_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     REMINDER_BEFORE,
     Invitation,
@@ -55,90 +53,7 @@ class ConductWarning(Invalid):
         self.reasons = reasons
 
 
-@dataclass(frozen=True)
-class Budget:
-    budget_type: str
-    amount: Decimal | None = None
-    rate_min: Decimal | None = None
-    rate_max: Decimal | None = None
-    currency: str = DEFAULT_CURRENCY
-
-
 # --- Jobs ------------------------------------------------------------------------------------
-
-HOURLY_RATE = {"maximum": RATE_MAX, "noun": "rate"}
-
-
-def _clean_job_fields(*, title: str, description: str, budget: Budget) -> dict:
-    """The job's columns from what the client typed, or a ValidationError keyed by field that
-    names every problem at once."""
-    errors: dict = {}
-    title = " ".join((title or "").split())
-    description = (description or "").strip()
-    if problem := _title_problem(title):
-        errors["title"] = problem
-    if len(description) > JOB_DESCRIPTION_MAX_LENGTH:
-        errors["description"] = (
-            f"The description can be at most {JOB_DESCRIPTION_MAX_LENGTH:,} characters."
-        )
-    fields = {"title": title, "description": description, **_budget_fields(budget, errors)}
-    if errors:
-        raise ValidationError(errors)
-    return fields
-
-
-def _title_problem(title: str) -> str:
-    if not title:
-        return "Give the job a title."
-    if len(title) > JOB_TITLE_MAX_LENGTH:
-        return f"Keep the title to {JOB_TITLE_MAX_LENGTH} characters."
-    return ""
-
-
-def _budget_fields(budget: Budget, errors: dict) -> dict:
-    """The job's budget columns; what is wrong with the budget is added to `errors`."""
-    try:
-        currency = clean_currency(budget.currency)
-    except ValidationError as error:
-        errors["currency"] = error.messages
-        currency = budget.currency
-    fields = {"budget_type": budget.budget_type, "currency": currency}
-    if budget.budget_type == Job.BudgetType.FIXED:
-        fields.update(budget_amount=budget.amount, rate_min=None, rate_max=None)
-        errors.update(_fixed_budget_problems(budget.amount))
-    elif budget.budget_type == Job.BudgetType.HOURLY:
-        fields.update(budget_amount=None, rate_min=budget.rate_min, rate_max=budget.rate_max)
-        errors.update(_hourly_budget_problems(budget.rate_min, budget.rate_max))
-    else:
-        errors["budget_type"] = "Choose a fixed price or an hourly rate."
-    return fields
-
-
-def _fixed_budget_problems(amount) -> dict:
-    if amount is None:
-        return {"budget_amount": "Enter the budget for the whole job."}
-    if problem := _money_problem(amount):
-        return {"budget_amount": problem}
-    return {}
-
-
-def _hourly_budget_problems(low, high) -> dict:
-    if low is None or high is None:
-        return {"rate_min": "Enter the hourly range, lowest and highest rate."}
-    if problem := _money_problem(low, **HOURLY_RATE) or _money_problem(high, **HOURLY_RATE):
-        return {"rate_min": problem}
-    if low > high:
-        return {"rate_max": "The highest rate can't be below the lowest."}
-    return {}
-
-
-def _money_problem(value, **rule) -> list[str]:
-    """What breaks the money rule (core.money) in an amount; [] when nothing does."""
-    try:
-        clean_amount(value, **rule)
-    except ValidationError as error:
-        return error.messages
-    return []
 
 
 def _skills(names) -> list:
@@ -160,7 +75,7 @@ def _locked_job(job: Job, by) -> Job:
 def job_create(*, client, title: str, description: str = "", budget: Budget, skills=()) -> Job:
     if not client.is_client:
         raise NotAllowed("Only clients post jobs.")
-    fields = _clean_job_fields(title=title, description=description, budget=budget)
+    fields = clean_job_fields(title=title, description=description, budget=budget)
     skill_objects = _skills(skills)
     job = Job.objects.create(client=client, **fields)
     job.skills.set(skill_objects)
@@ -172,7 +87,7 @@ def job_update(*, job: Job, by, title: str, description: str = "", budget: Budge
     job = _locked_job(job, by)
     if not job.is_open:
         raise Invalid("This job is closed: it can't be edited any more.")
-    fields = _clean_job_fields(title=title, description=description, budget=budget)
+    fields = clean_job_fields(title=title, description=description, budget=budget)
     skill_objects = _skills(skills)
     for name, value in fields.items():
         setattr(job, name, value)
