@@ -4,6 +4,7 @@ from django import forms
 
 from core.forms import AmountField, CurrencyField, split_list
 from core.money import RATE_MAX
+from invitations.job_fields import Budget
 from invitations.models import (
     EXPIRY_DAYS_CHOICES,
     EXPIRY_DAYS_DEFAULT,
@@ -13,7 +14,6 @@ from invitations.models import (
     Invitation,
     Job,
 )
-from invitations.services import Budget
 
 NEW_JOB = "new"
 

@@ -1,6 +1,6 @@
 """Jobs (what a client needs done) and invitations (a client asking one freelancer to do it).
 
-Accepting an invitation opens a workroom (workrooms app) between the two; see services.py.
+Accepting an invitation opens a workroom (workrooms app) between the two.
 """
 
 from datetime import timedelta
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.money import DEFAULT_CURRENCY, Currency, format_money
 
-# Limits shared by forms and services (the service is the one that enforces them).
+# Limits shared by the forms and the writes (the writes are what enforce them).
 NOTE_MAX_LENGTH = 5_000
 JOB_TITLE_MAX_LENGTH = 120
 JOB_DESCRIPTION_MAX_LENGTH = 10_000

@@ -117,12 +117,27 @@ def invitation_counts(*, user) -> dict[str, int]:
 
 def invitation_for(*, user, invitation_id) -> Invitation | None:
     """One invitation, if this person sent or received it."""
+    return _one(Q(job__client=user) | Q(freelancer=user), invitation_id)
+
+
+def invitation_received(*, user, invitation_id) -> Invitation | None:
+    """One invitation, if it is addressed to this person (theirs to accept or decline)."""
+    return _one(Q(freelancer=user), invitation_id)
+
+
+def invitation_sent(*, user, invitation_id) -> Invitation | None:
+    """One invitation, if this person sent it (theirs to withdraw)."""
+    return _one(Q(job__client=user), invitation_id)
+
+
+def _one(whose: Q, invitation_id) -> Invitation | None:
+    """The invitation with this id among `whose`, with what its page shows; None otherwise."""
     try:
         invitation_id = int(invitation_id)
     except (TypeError, ValueError):
         return None
     return (
-        Invitation.objects.filter(Q(job__client=user) | Q(freelancer=user), pk=invitation_id)
+        Invitation.objects.filter(whose, pk=invitation_id)
         .select_related(
             "job",
             "job__client",

@@ -5,20 +5,19 @@ the expiry sweep) cannot both win: the second one finds the new state and is ref
 """
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.money import DEFAULT_CURRENCY, RATE_MAX, clean_amount, clean_currency, format_money
+from core.exceptions import Invalid, NotAllowed, NotFound
+from core.money import clean_amount, format_money
+from invitations.job_fields import Budget, clean_job_fields
 from invitations.models import (
     EXPIRY_DAYS_CHOICES,
     EXPIRY_DAYS_DEFAULT,
-    JOB_DESCRIPTION_MAX_LENGTH,
-    JOB_TITLE_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     REMINDER_BEFORE,
     Invitation,
@@ -35,80 +34,26 @@ from workrooms.services import workroom_open
 NOTE_CLIENT_ID_NAMESPACE = uuid.UUID("5f0c3a52-8d1e-4d55-9a43-2f6b1f0c7e11")
 
 
-class InvitationClosed(ValidationError):
-    """The invitation can no longer be answered or withdrawn (answered, withdrawn, expired)."""
+class InvitationClosed(Invalid):
+    """The invitation can no longer be answered or withdrawn (answered, withdrawn, expired), or
+    its job has closed. The detail says which."""
+
+    code = "invitation_closed"
 
 
-class ConductWarning(Exception):
+class ConductWarning(Invalid):
     """The acceptance note proposes paying or talking off Tandem: nothing was stored. Accept
-    again with confirm=True to send it anyway (it is then flagged for review)."""
+    again with confirm=True to send it anyway (it is then flagged for review). `reasons` are
+    the conduct check's, for the form to list."""
+
+    code = "conduct_warning"
 
     def __init__(self, reasons):
         super().__init__("This note may break Tandem's rules.")
         self.reasons = reasons
 
 
-@dataclass(frozen=True)
-class Budget:
-    budget_type: str
-    amount: Decimal | None = None
-    rate_min: Decimal | None = None
-    rate_max: Decimal | None = None
-    currency: str = DEFAULT_CURRENCY
-
-
 # --- Jobs ------------------------------------------------------------------------------------
-
-HOURLY_RATE = {"maximum": RATE_MAX, "noun": "rate"}
-
-
-def _clean_job_fields(*, title: str, description: str, budget: Budget) -> dict:
-    errors = {}
-    title = " ".join((title or "").split())
-    description = (description or "").strip()
-    if not title:
-        errors["title"] = "Give the job a title."
-    elif len(title) > JOB_TITLE_MAX_LENGTH:
-        errors["title"] = f"Keep the title to {JOB_TITLE_MAX_LENGTH} characters."
-    if len(description) > JOB_DESCRIPTION_MAX_LENGTH:
-        errors["description"] = (
-            f"The description can be at most {JOB_DESCRIPTION_MAX_LENGTH:,} characters."
-        )
-    try:
-        currency = clean_currency(budget.currency)
-    except ValidationError as error:
-        errors["currency"] = error.messages
-        currency = budget.currency
-    fields = {"budget_type": budget.budget_type, "currency": currency}
-    if budget.budget_type == Job.BudgetType.FIXED:
-        fields.update(budget_amount=budget.amount, rate_min=None, rate_max=None)
-        if budget.amount is None:
-            errors["budget_amount"] = "Enter the budget for the whole job."
-        elif problem := _money_problem(budget.amount):
-            errors["budget_amount"] = problem
-    elif budget.budget_type == Job.BudgetType.HOURLY:
-        low, high = budget.rate_min, budget.rate_max
-        fields.update(budget_amount=None, rate_min=low, rate_max=high)
-        if low is None or high is None:
-            errors["rate_min"] = "Enter the hourly range, lowest and highest rate."
-        elif problem := _money_problem(low, **HOURLY_RATE) or _money_problem(high, **HOURLY_RATE):
-            errors["rate_min"] = problem
-        elif low > high:
-            errors["rate_max"] = "The highest rate can't be below the lowest."
-    else:
-        errors["budget_type"] = "Choose a fixed price or an hourly rate."
-    if errors:
-        raise ValidationError(errors)
-    return {"title": title, "description": description, **fields}
-
-
-def _money_problem(value, **rule) -> list[str]:
-    """What breaks the money rule (core.money) in an amount; [] when nothing does."""
-    try:
-        clean_amount(value, **rule)
-    except ValidationError as error:
-        return error.messages
-    return []
 
 
 def _skills(names) -> list:
@@ -118,11 +63,19 @@ def _skills(names) -> list:
         raise ValidationError({"skills": error.messages}) from None
 
 
+def _locked_job(job: Job, by) -> Job:
+    """The job, locked, if `by` is its client; to anyone else there is no such job."""
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    if job.client_id != by.pk:
+        raise NotFound("No such job.")
+    return job
+
+
 @transaction.atomic
 def job_create(*, client, title: str, description: str = "", budget: Budget, skills=()) -> Job:
     if not client.is_client:
-        raise PermissionDenied("Only clients post jobs.")
-    fields = _clean_job_fields(title=title, description=description, budget=budget)
+        raise NotAllowed("Only clients post jobs.")
+    fields = clean_job_fields(title=title, description=description, budget=budget)
     skill_objects = _skills(skills)
     job = Job.objects.create(client=client, **fields)
     job.skills.set(skill_objects)
@@ -131,12 +84,10 @@ def job_create(*, client, title: str, description: str = "", budget: Budget, ski
 
 @transaction.atomic
 def job_update(*, job: Job, by, title: str, description: str = "", budget: Budget, skills=()):
-    job = Job.objects.select_for_update().get(pk=job.pk)
-    if job.client_id != by.pk:
-        raise PermissionDenied
+    job = _locked_job(job, by)
     if not job.is_open:
-        raise ValidationError("This job is closed: it can't be edited any more.")
-    fields = _clean_job_fields(title=title, description=description, budget=budget)
+        raise Invalid("This job is closed: it can't be edited any more.")
+    fields = clean_job_fields(title=title, description=description, budget=budget)
     skill_objects = _skills(skills)
     for name, value in fields.items():
         setattr(job, name, value)
@@ -149,9 +100,7 @@ def job_update(*, job: Job, by, title: str, description: str = "", budget: Budge
 def job_close(*, job: Job, by, now: datetime | None = None) -> Job:
     """Close a job; its pending invitations are withdrawn (nobody can accept a closed job)."""
     now = now or timezone.now()
-    job = Job.objects.select_for_update().get(pk=job.pk)
-    if job.client_id != by.pk:
-        raise PermissionDenied
+    job = _locked_job(job, by)
     if not job.is_open:
         return job
     job.status = Job.Status.CLOSED
@@ -201,20 +150,18 @@ def invitation_send(
 ) -> Invitation:
     """Invite a freelancer to one of the client's open jobs, with a personal note."""
     now = now or timezone.now()
-    job = Job.objects.select_for_update().get(pk=job.pk)
-    if job.client_id != by.pk:
-        raise PermissionDenied("You can only invite people to your own jobs.")
+    job = _locked_job(job, by)
     if not job.is_open:
-        raise ValidationError({"job": "This job is closed: open a new one to invite someone."})
+        raise Invalid("This job is closed: open a new one to invite someone.", field="job")
     if freelancer is None or not freelancer.is_active or not freelancer.is_freelancer:
-        raise ValidationError("Only freelancers can be invited to a job.")
+        raise Invalid("Only freelancers can be invited to a job.")
     if freelancer.pk == by.pk:
-        raise ValidationError("You can't invite yourself.")
+        raise Invalid("You can't invite yourself.")
     note = _clean_note(note)
     if expires_in_days not in dict(EXPIRY_DAYS_CHOICES):
         raise ValidationError({"expires_in_days": "Choose how long the invitation stays open."})
-    duplicate = ValidationError(
-        {"job": f"{freelancer.name} already has a pending invitation to “{job.title}”."}
+    duplicate = Invalid(
+        f"{freelancer.name} already has a pending invitation to “{job.title}”.", field="job"
     )
     if Invitation.objects.filter(
         job=job, freelancer=freelancer, status=Invitation.Status.PENDING
@@ -263,9 +210,18 @@ def _locked(invitation_id) -> Invitation:
 
 def _check_open(invitation: Invitation, now: datetime) -> None:
     if invitation.status != Invitation.Status.PENDING:
-        raise InvitationClosed(CLOSED_MESSAGES[invitation.status], code=invitation.status)
+        raise InvitationClosed(CLOSED_MESSAGES[invitation.status])
     if invitation.expires_at <= now:
-        raise InvitationClosed(CLOSED_MESSAGES[Invitation.Status.EXPIRED], code="expired")
+        raise InvitationClosed(CLOSED_MESSAGES[Invitation.Status.EXPIRED])
+
+
+def _locked_to_answer(invitation: Invitation, by, now: datetime) -> Invitation:
+    """The invitation, locked, if it is addressed to `by` and still open."""
+    invitation = _locked(invitation.pk)
+    if invitation.freelancer_id != by.pk:
+        raise NotFound("No such invitation.")
+    _check_open(invitation, now)
+    return invitation
 
 
 def _record_response_time(invitation: Invitation, now: datetime) -> None:
@@ -303,10 +259,7 @@ def invitation_accept(
     """Accept: open the workroom, post the freelancer's note as its first message, tell the
     client. All or nothing, with the invitation row locked."""
     now = now or timezone.now()
-    invitation = _locked(invitation.pk)
-    if invitation.freelancer_id != by.pk:
-        raise PermissionDenied
-    _check_open(invitation, now)
+    invitation = _locked_to_answer(invitation, by, now)
     note = _clean_note(note, field="response_note")
     try:
         proposed_rate = clean_amount(proposed_rate, noun="rate")
@@ -314,7 +267,7 @@ def invitation_accept(
         raise ValidationError({"proposed_rate": error.messages}) from None
     job = invitation.job
     if not job.is_open:
-        raise InvitationClosed("This job is closed.", code="job_closed")
+        raise InvitationClosed("This job is closed.")
 
     invitation.status = Invitation.Status.ACCEPTED
     invitation.responded_at = invitation.closed_at = now
@@ -353,10 +306,7 @@ def invitation_decline(
     *, invitation: Invitation, by, reason: str, note: str = "", now: datetime | None = None
 ) -> Invitation:
     now = now or timezone.now()
-    invitation = _locked(invitation.pk)
-    if invitation.freelancer_id != by.pk:
-        raise PermissionDenied
-    _check_open(invitation, now)
+    invitation = _locked_to_answer(invitation, by, now)
     if reason not in Invitation.DeclineReason.values:
         raise ValidationError({"decline_reason": "Choose a reason."})
     note = _clean_note(note, field="decline_note", required=reason == "other")
@@ -401,7 +351,7 @@ def invitation_withdraw(*, invitation: Invitation, by, now: datetime | None = No
     now = now or timezone.now()
     invitation = _locked(invitation.pk)
     if invitation.job.client_id != by.pk:
-        raise PermissionDenied
+        raise NotFound("No such invitation.")
     _check_open(invitation, now)
     return _withdraw(invitation_id=invitation.pk, now=now)
 

@@ -4,13 +4,14 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.exceptions import Invalid, NotAllowed
 from core.forms import apply_service_errors
 from invitations import selectors, services
 from invitations.forms import NEW_JOB, AcceptForm, DeclineForm, InvitationForm, JobForm
@@ -19,12 +20,16 @@ from profiles.models import User
 from profiles.response_times import response_time_label
 from profiles.selectors import response_time_summary
 
+# What a service refuses that a form shows in place: a field's ValidationError, or a rule's
+# Invalid (next to its field when it names one). Anything else is mapped by core's middleware.
+FORM_ERRORS = (ValidationError, Invalid)
+
 
 def client_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_client:
-            raise PermissionDenied("Only clients have jobs.")
+            raise NotAllowed("Only clients have jobs.")
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)
@@ -87,7 +92,7 @@ def job_edit(request, job_id):
     if request.method == "POST" and form.is_valid():
         try:
             job = services.job_update(job=job, by=request.user, **form.service_arguments())
-        except ValidationError as error:
+        except FORM_ERRORS as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, "Job saved.")
@@ -185,17 +190,31 @@ def _send(request, form, job_form, freelancer) -> Invitation | None:
                 note=form.cleaned_data["note"],
                 expires_in_days=form.cleaned_data["expires_in_days"],
             )
-    except ValidationError as error:
+    except FORM_ERRORS as error:
         if not (form.wants_new_job and job_form.errors):
             apply_service_errors(form, error)
         return None
 
 
-def _invitation_or_404(request, invitation_id) -> Invitation:
-    invitation = selectors.invitation_for(user=request.user, invitation_id=invitation_id)
+def _found(invitation: Invitation | None) -> Invitation:
     if invitation is None:
         raise Http404("No such invitation.")
     return invitation
+
+
+def _closed_invitation_says_so(view):
+    """The invitation closed while its page was open (answered in another tab, withdrawn,
+    expired, its job closed): back to its page, which says why and that nothing was changed."""
+
+    @wraps(view)
+    def wrapper(request, invitation_id):
+        try:
+            return view(request, invitation_id)
+        except services.InvitationClosed as error:
+            messages.error(request, f"{error.detail} Nothing was changed.")
+            return redirect("invitations:detail", invitation_id)
+
+    return wrapper
 
 
 def _detail(request, invitation, *, accept_form=None, decline_form=None, warning=None, status=200):
@@ -221,20 +240,16 @@ def _detail(request, invitation, *, accept_form=None, decline_form=None, warning
 @login_required
 @require_GET
 def invitation_detail(request, invitation_id):
-    return _detail(request, _invitation_or_404(request, invitation_id))
-
-
-def _closed(request, invitation, error) -> object:
-    messages.error(request, error.messages[0] + " Nothing was changed.")
-    return redirect(invitation)
+    invitation = _found(selectors.invitation_for(user=request.user, invitation_id=invitation_id))
+    return _detail(request, invitation)
 
 
 @login_required
 @require_POST
+@_closed_invitation_says_so
 def invitation_accept(request, invitation_id):
-    invitation = _invitation_or_404(request, invitation_id)
-    if invitation.freelancer_id != request.user.pk:
-        raise Http404("No such invitation.")
+    invitation = selectors.invitation_received(user=request.user, invitation_id=invitation_id)
+    invitation = _found(invitation)
     form = AcceptForm(request.POST)
     if not form.is_valid():
         return _detail(request, invitation, accept_form=form, status=400)
@@ -246,8 +261,6 @@ def invitation_accept(request, invitation_id):
             proposed_rate=form.cleaned_data["proposed_rate"],
             confirm=form.cleaned_data["confirm"],
         )
-    except services.InvitationClosed as error:
-        return _closed(request, invitation, error)
     except services.ConductWarning as warning:
         form = AcceptForm(initial={**form.cleaned_data, "confirm": True})
         return _detail(request, invitation, accept_form=form, warning=warning.reasons)
@@ -262,10 +275,10 @@ def invitation_accept(request, invitation_id):
 
 @login_required
 @require_POST
+@_closed_invitation_says_so
 def invitation_decline(request, invitation_id):
-    invitation = _invitation_or_404(request, invitation_id)
-    if invitation.freelancer_id != request.user.pk:
-        raise Http404("No such invitation.")
+    invitation = selectors.invitation_received(user=request.user, invitation_id=invitation_id)
+    invitation = _found(invitation)
     form = DeclineForm(request.POST)
     if not form.is_valid():
         return _detail(request, invitation, decline_form=form, status=400)
@@ -276,8 +289,6 @@ def invitation_decline(request, invitation_id):
             reason=form.cleaned_data["decline_reason"],
             note=form.cleaned_data["decline_note"],
         )
-    except services.InvitationClosed as error:
-        return _closed(request, invitation, error)
     except ValidationError as error:
         apply_service_errors(form, error)
         return _detail(request, invitation, decline_form=form, status=400)
@@ -287,13 +298,9 @@ def invitation_decline(request, invitation_id):
 
 @login_required
 @require_POST
+@_closed_invitation_says_so
 def invitation_withdraw(request, invitation_id):
-    invitation = _invitation_or_404(request, invitation_id)
-    if invitation.job.client_id != request.user.pk:
-        raise Http404("No such invitation.")
-    try:
-        services.invitation_withdraw(invitation=invitation, by=request.user)
-    except services.InvitationClosed as error:
-        return _closed(request, invitation, error)
+    invitation = _found(selectors.invitation_sent(user=request.user, invitation_id=invitation_id))
+    services.invitation_withdraw(invitation=invitation, by=request.user)
     messages.success(request, f"Invitation withdrawn. {invitation.freelancer.name} has been told.")
     return redirect(invitation)

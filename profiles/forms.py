@@ -15,6 +15,7 @@ from profiles.models import (
     handle_validator,
 )
 from profiles.selectors import SearchCriteria, clean_query
+from profiles.skills import clean_skill_names
 from profiles.timezones import timezone_choices
 
 
@@ -219,8 +220,6 @@ class ProfileForm(forms.Form):
         return handle
 
     def clean_skills(self):
-        from profiles.services import clean_skill_names
-
         try:
             return clean_skill_names(split_list(self.cleaned_data["skills"]))
         except forms.ValidationError as error:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 
 from core.money import DEFAULT_CURRENCY, RATE_MAX, AmountValidator, Currency
+from profiles.handles import handle_candidates, last_resort_handle
 from profiles.timezones import validate_timezone, zone
 
 HANDLE_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{1,28}[a-z0-9])$"
@@ -30,16 +31,20 @@ handle_validator = RegexValidator(
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
-    def _create_user(self, email, password, **extra_fields):
-        # Imported here: services import this module.
-        from profiles.services import handle_for_new_user
+    def free_handle(self, *, name: str, email: str) -> str:
+        """A free, valid handle derived from the display name; never from the e-mail address."""
+        for candidate in handle_candidates(name=name, email=email):
+            if not self.filter(handle=candidate).exists():
+                return candidate
+        return last_resort_handle()
 
+    def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("An e-mail address is required.")
         email = self.normalize_email(email).lower()
         user = self.model(email=email, **extra_fields)
         if not user.handle:
-            user.handle = handle_for_new_user(name=user.name, email=email)
+            user.handle = self.free_handle(name=user.name, email=email)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -343,9 +348,9 @@ class ProfileSearchDocument(models.Model):
     PostgreSQL (SQLite has no tsvector and no GIN) while Profile stays the same everywhere. On
     PostgreSQL the foreign key is added by the migration with ON DELETE CASCADE, so Django never
     has to touch these tables when a profile is deleted (hence DO_NOTHING, which also keeps
-    SQLite from looking for them). Kept up to date by profiles.services through
-    profiles.search.search_documents_refresh(), with copies of what search filters on, so that a
-    search reads one table and joins profiles only for the page it shows.
+    SQLite from looking for them). Kept up to date by every write of a profile, its skills or its
+    user through profiles.search.search_documents_refresh(), with copies of what search filters
+    on, so that a search reads one table and joins profiles only for the page it shows.
     """
 
     profile = models.OneToOneField(

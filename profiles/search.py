@@ -18,6 +18,8 @@ in order or narrow rows, which is what keeps it fast (bench/search.py).
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 from itertools import combinations
 from typing import NamedTuple
 
@@ -182,6 +184,198 @@ class Tier(NamedTuple):
     counted: QuerySet | None = None  # the same matches, cheaper to count
 
 
+def _skill_filter_ids(skills: Iterable[str]) -> list[int]:
+    """The ids of the skills a search is filtered by; 0 stands for one nobody has."""
+    wanted = {normalize_skill(name) for name in skills} - {""}
+    ids = list(Skill.objects.filter(normalized__in=wanted).values_list("pk", flat=True))
+    if len(ids) < len(wanted):
+        ids.append(0)  # a skill nobody has: nothing can match every one asked for
+    return ids
+
+
+class ParsedQuery(NamedTuple):
+    """A keyword query as PostgreSQL reads it, with what the tiers need to know of it."""
+
+    query: SearchQuery  # what a match must satisfy
+    rank_query: TsQuery  # what ranks: the query without its excluded words
+    words: list[str] | None  # one word, or up to MAX_OR_WORDS joined by OR: a walkable query
+    exact_id: int | None  # the skill whose name is the whole query, if any
+
+
+def parse_query(q: str) -> ParsedQuery | None:
+    """The query as PostgreSQL reads it, in one round trip; None for stop words only ("the").
+
+    Ranks use the query without its excluded words ("django -wordpress" ranks by "django"):
+    ts_rank gives every match of a query with a NOT in it the same rank, 1e-20.
+    """
+    # The query as PostgreSQL reads it, its part without NOTs (querytree: 'T' when nothing is
+    # left), and the skill it names, if any.
+    with default_connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT websearch_to_tsquery(%s::regconfig, %s)::text,"  # noqa: S608 - table name
+            f" querytree(websearch_to_tsquery(%s::regconfig, %s)),"  # from model metadata
+            f" (SELECT id FROM {Skill._meta.db_table} WHERE normalized = %s"
+            f"  ORDER BY name LIMIT 1)",
+            [SEARCH_CONFIG, q, SEARCH_CONFIG, q, normalize_skill(q.replace('"', " "))],
+        )
+        tsquery, positive, exact_id = cursor.fetchone()
+    if not tsquery:
+        return None  # only stop words: nothing to look for
+    if not positive or positive == "T":
+        positive = tsquery
+    words = or_words(positive) if exact_id is None else None
+    if words and len(words) > MAX_OR_WORDS:
+        words = None
+    return ParsedQuery(
+        query=SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG),
+        rank_query=TsQuery(positive),
+        words=words,
+        exact_id=exact_id,
+    )
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search keeps besides the words: the copies on the search rows it compares."""
+
+    skill_ids: list[int]
+    rate_min: Decimal | None
+    rate_max: Decimal | None
+    currency: str
+    availability: list[str]
+
+    def apply(self, queryset: QuerySet) -> QuerySet:
+        queryset = queryset.filter(searchable=True)
+        if self.skill_ids:
+            queryset = queryset.filter(skill_ids__contains=self.skill_ids)
+        if self.rate_min is not None or self.rate_max is not None:
+            queryset = queryset.filter(rate_currency=self.currency or DEFAULT_CURRENCY)
+            if self.rate_min is not None:
+                queryset = queryset.filter(hourly_rate__gte=self.rate_min)
+            if self.rate_max is not None:
+                queryset = queryset.filter(hourly_rate__lte=self.rate_max)
+        if self.availability:
+            queryset = queryset.filter(availability__in=self.availability)
+        return queryset
+
+
+@dataclass(frozen=True)
+class Tiers:
+    """The tiers of one search, as methods that build each one's querysets (see ranked_tiers)."""
+
+    parsed: ParsedQuery
+    filters: Filters
+
+    def filtered(self, queryset: QuerySet, *, tier_zero_excluded: bool = True) -> QuerySet:
+        queryset = self.filters.apply(queryset)
+        exact_id = self.parsed.exact_id
+        if exact_id is not None and tier_zero_excluded:  # those are in tier 0
+            queryset = queryset.exclude(skill_ids__contains=[exact_id])
+        return queryset
+
+    # --- Tier 0: those who list the skill the query names ------------------------------------
+
+    def _listing_in_order(self) -> QuerySet:
+        return (
+            ProfileSkill.objects.filter(skill_id=self.parsed.exact_id)
+            .annotate(rank=Value(1.0, output_field=FloatField()))
+            .order_by("position", "profile_id")
+            .values_list("profile_id", "rank")
+        )
+
+    def listed(self) -> Tier:
+        # Those who list it: counted from the heads' skill ids (a GIN index, combined with the
+        # filters' bitmaps), and ordered by position, which only ProfileSkill has.
+        heads_listing = self.filtered(
+            ProfileSearchHead.objects.filter(skill_ids__contains=[self.parsed.exact_id]),
+            tier_zero_excluded=False,
+        )
+        # Few matches (a filter): look up the positions of just those.
+        few = self._listing_in_order().filter(profile_id__in=heads_listing.values("profile_id"))
+        return Tier(few, walk=self.walk_listed, counted=heads_listing.values_list("profile_id"))
+
+    def walk_listed(self, stop: int) -> QuerySet:
+        # Many matches: walk the (skill, position, profile) index in order and check each row
+        # with one lookup of its head, until the page is full. A scalar subquery, not EXISTS:
+        # PostgreSQL would turn EXISTS into a hash join over the whole head table.
+        eligible = self.filtered(
+            ProfileSearchHead.objects.filter(profile_id=OuterRef("profile_id")),
+            tier_zero_excluded=False,
+        ).values("searchable")[:1]
+        return self._listing_in_order().alias(eligible=Subquery(eligible)).filter(eligible=True)
+
+    # --- Tier 1: skills or title match every word --------------------------------------------
+
+    def heads(self) -> QuerySet | Tier:
+        ranked = (
+            self.filtered(ProfileSearchHead.objects.filter(head=self.parsed.query))
+            .annotate(rank=SearchRank(F("head"), self.parsed.rank_query))
+            .order_by("-rank", "profile_id")
+            .values_list("profile_id", "rank")
+        )
+        if not self.parsed.words:
+            return ranked
+        return Tier(ranked, walk=self.walk_heads)
+
+    def walk_heads(self, stop: int) -> QuerySet:
+        """The first `stop` rows of tier 1, in its order, for a query of one word or words
+        joined by OR, read through ProfileSearchTerm's (word, rank, profile) index.
+
+        A word's stored rank is ts_rank(head, 'word'), so for one word the index order is the
+        tier's order. ts_rank ranks "a or b" by the sum of each word's rank over the number of
+        words. So the first `stop` rows are among: the first `stop` of each word, and every
+        match with two of the words or more. Any other match has one word only and `stop` rows
+        of that word's walk rank at least as high; with ties, those come first by profile id.
+        Each row is checked against the whole query and the filters by one lookup of its head
+        (as in tier 0), which also gives its rank for the whole query.
+        """
+        query, words = self.parsed.query, self.parsed.words
+        own_head = ProfileSearchHead.objects.filter(profile_id=OuterRef("profile_id"), head=query)
+        if len(words) == 1:
+            eligible = self.filtered(own_head).values("searchable")[:1]
+            return (
+                ProfileSearchTerm.objects.filter(lexeme=words[0])
+                .alias(eligible=Subquery(eligible))
+                .filter(eligible=True)
+                .order_by("-rank", "profile_id")
+                .values_list("profile_id", "rank")
+            )
+        query_rank = (
+            self.filtered(own_head)
+            .annotate(query_rank=SearchRank(F("head"), self.parsed.rank_query))
+            .values("query_rank")[:1]
+        )
+        firsts = [
+            ProfileSearchTerm.objects.filter(lexeme=word)
+            .annotate(query_rank=Subquery(query_rank, output_field=FloatField()))
+            .filter(query_rank__isnull=False)
+            .order_by("-rank", "profile_id")
+            .values_list("profile_id", "query_rank")[:stop]
+            for word in words
+        ]
+        quoted = [TsQuery.quote(word) for word in words]
+        pairs = " | ".join(f"( {a} & {b} )" for a, b in combinations(quoted, 2))
+        several = (
+            self.filtered(ProfileSearchHead.objects.filter(head=query))
+            .filter(Matches(F("head"), TsQuery(pairs)))
+            .annotate(query_rank=SearchRank(F("head"), self.parsed.rank_query))
+            .values_list("profile_id", "query_rank")
+        )
+        # UNION, not UNION ALL: a row found twice has the same id and rank both times.
+        return firsts[0].union(*firsts[1:], several).order_by("-query_rank", "profile_id")
+
+    # --- Tier 2: only the overview matches ---------------------------------------------------
+
+    def overview_only(self) -> QuerySet:
+        return (
+            self.filtered(ProfileSearchDocument.objects.filter(vector=self.parsed.query))
+            .exclude(head=self.parsed.query)
+            .annotate(rank=SearchRank(F("vector"), self.parsed.rank_query))
+            .order_by("-rank", "profile_id")
+            .values_list("profile_id", "rank")
+        )
+
+
 def ranked_tiers(
     *,
     q: str,
@@ -201,148 +395,20 @@ def ranked_tiers(
     1. Profiles whose skills or title contain every word, by ts_rank on that text. For one
        word, or words joined by OR, also readable in that order from the words' stored ranks.
     2. Profiles that match only thanks to their overview, by ts_rank on the full text.
-
-    Ranks use the query without its excluded words ("django -wordpress" ranks by "django"):
-    ts_rank gives every match of a query with a NOT in it the same rank, 1e-20.
     """
-    query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
-    wanted = {normalize_skill(name) for name in skills} - {""}
-    filter_ids = list(Skill.objects.filter(normalized__in=wanted).values_list("pk", flat=True))
-    if len(filter_ids) < len(wanted):
-        filter_ids.append(0)  # a skill nobody has: nothing can match every one asked for
-    # One round trip: the query as PostgreSQL reads it, its part without NOTs (querytree:
-    # 'T' when nothing is left), and the skill it names, if any.
-    with default_connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT websearch_to_tsquery(%s::regconfig, %s)::text,"  # noqa: S608 - table name
-            f" querytree(websearch_to_tsquery(%s::regconfig, %s)),"  # from model metadata
-            f" (SELECT id FROM {Skill._meta.db_table} WHERE normalized = %s"
-            f"  ORDER BY name LIMIT 1)",
-            [SEARCH_CONFIG, q, SEARCH_CONFIG, q, normalize_skill(q.replace('"', " "))],
-        )
-        tsquery, positive, exact_id = cursor.fetchone()
-    if not tsquery:
-        return []  # only stop words ("the"): nothing to look for
-    if not positive or positive == "T":
-        positive = tsquery
-    rank_query = TsQuery(positive)
-    words = or_words(positive) if exact_id is None else None
-    if words and len(words) > MAX_OR_WORDS:
-        words = None
-
-    def filtered(queryset: QuerySet, *, tier_zero_excluded: bool = True) -> QuerySet:
-        queryset = queryset.filter(searchable=True)
-        if filter_ids:
-            queryset = queryset.filter(skill_ids__contains=filter_ids)
-        if rate_min is not None or rate_max is not None:
-            queryset = queryset.filter(rate_currency=currency or DEFAULT_CURRENCY)
-            if rate_min is not None:
-                queryset = queryset.filter(hourly_rate__gte=rate_min)
-            if rate_max is not None:
-                queryset = queryset.filter(hourly_rate__lte=rate_max)
-        availability_list = list(availability)
-        if availability_list:
-            queryset = queryset.filter(availability__in=availability_list)
-        if exact_id is not None and tier_zero_excluded:  # those are in tier 0
-            queryset = queryset.exclude(skill_ids__contains=[exact_id])
-        return queryset
-
-    def listed() -> Tier:
-        # Those who list it: counted from the heads' skill ids (a GIN index, combined with the
-        # filters' bitmaps), and ordered by position, which only ProfileSkill has.
-        heads_listing = filtered(
-            ProfileSearchHead.objects.filter(skill_ids__contains=[exact_id]),
-            tier_zero_excluded=False,
-        )
-        in_order = (
-            ProfileSkill.objects.filter(skill_id=exact_id)
-            .annotate(rank=Value(1.0, output_field=FloatField()))
-            .order_by("position", "profile_id")
-            .values_list("profile_id", "rank")
-        )
-
-        def walk(stop: int) -> QuerySet:
-            # Many matches: walk the (skill, position, profile) index in order and check each
-            # row with one lookup of its head, until the page is full. A scalar subquery, not
-            # EXISTS: PostgreSQL would turn EXISTS into a hash join over the whole head table.
-            eligible = filtered(
-                ProfileSearchHead.objects.filter(profile_id=OuterRef("profile_id")),
-                tier_zero_excluded=False,
-            ).values("searchable")[:1]
-            return in_order.alias(eligible=Subquery(eligible)).filter(eligible=True)
-
-        # Few matches (a filter): look up the positions of just those.
-        few = in_order.filter(profile_id__in=heads_listing.values("profile_id"))
-        return Tier(few, walk=walk, counted=heads_listing.values_list("profile_id"))
-
-    def heads() -> QuerySet | Tier:
-        ranked = (
-            filtered(ProfileSearchHead.objects.filter(head=query))
-            .annotate(rank=SearchRank(F("head"), rank_query))
-            .order_by("-rank", "profile_id")
-            .values_list("profile_id", "rank")
-        )
-        if not words:
-            return ranked
-        return Tier(ranked, walk=lambda stop: walk(stop))
-
-    def walk(stop: int) -> QuerySet:
-        """The first `stop` rows of tier 1, in its order, for a query of one word or words
-        joined by OR, read through ProfileSearchTerm's (word, rank, profile) index.
-
-        A word's stored rank is ts_rank(head, 'word'), so for one word the index order is the
-        tier's order. ts_rank ranks "a or b" by the sum of each word's rank over the number of
-        words. So the first `stop` rows are among: the first `stop` of each word, and every
-        match with two of the words or more. Any other match has one word only and `stop` rows
-        of that word's walk rank at least as high; with ties, those come first by profile id.
-        Each row is checked against the whole query and the filters by one lookup of its head
-        (as in tier 0), which also gives its rank for the whole query.
-        """
-        if len(words) == 1:
-            eligible = filtered(
-                ProfileSearchHead.objects.filter(profile_id=OuterRef("profile_id"), head=query)
-            ).values("searchable")[:1]
-            return (
-                ProfileSearchTerm.objects.filter(lexeme=words[0])
-                .alias(eligible=Subquery(eligible))
-                .filter(eligible=True)
-                .order_by("-rank", "profile_id")
-                .values_list("profile_id", "rank")
-            )
-        query_rank = (
-            filtered(
-                ProfileSearchHead.objects.filter(profile_id=OuterRef("profile_id"), head=query)
-            )
-            .annotate(query_rank=SearchRank(F("head"), rank_query))
-            .values("query_rank")[:1]
-        )
-        firsts = [
-            ProfileSearchTerm.objects.filter(lexeme=word)
-            .annotate(query_rank=Subquery(query_rank, output_field=FloatField()))
-            .filter(query_rank__isnull=False)
-            .order_by("-rank", "profile_id")
-            .values_list("profile_id", "query_rank")[:stop]
-            for word in words
-        ]
-        quoted = [TsQuery.quote(word) for word in words]
-        pairs = " | ".join(f"( {a} & {b} )" for a, b in combinations(quoted, 2))
-        several = (
-            filtered(ProfileSearchHead.objects.filter(head=query))
-            .filter(Matches(F("head"), TsQuery(pairs)))
-            .annotate(query_rank=SearchRank(F("head"), rank_query))
-            .values_list("profile_id", "query_rank")
-        )
-        # UNION, not UNION ALL: a row found twice has the same id and rank both times.
-        return firsts[0].union(*firsts[1:], several).order_by("-query_rank", "profile_id")
-
-    def overview_only() -> QuerySet:
-        return (
-            filtered(ProfileSearchDocument.objects.filter(vector=query))
-            .exclude(head=query)
-            .annotate(rank=SearchRank(F("vector"), rank_query))
-            .order_by("-rank", "profile_id")
-            .values_list("profile_id", "rank")
-        )
-
+    filters = Filters(
+        skill_ids=_skill_filter_ids(skills),
+        rate_min=rate_min,
+        rate_max=rate_max,
+        currency=currency,
+        availability=list(availability),
+    )
+    parsed = parse_query(q)
+    if parsed is None:
+        return []
+    tiers = Tiers(parsed, filters)
     # Built lazily by SearchResults: a broad skill fills the page and the count from tier 0.
-    return ([listed] if exact_id is not None else []) + [heads, overview_only]
+    return ([tiers.listed] if parsed.exact_id is not None else []) + [
+        tiers.heads,
+        tiers.overview_only,
+    ]

@@ -1,6 +1,11 @@
-"""Skill names: how a typed name is shown, and the well-known ones offered as suggestions."""
+"""Skill names: how a typed name is shown, the limits a list of them keeps, and the well-known
+ones offered as suggestions."""
 
-from profiles.models import normalize_skill
+from django.core.exceptions import ValidationError
+
+from profiles.models import MAX_SKILLS, normalize_skill
+
+SKILL_NAME_MAX = 50
 
 # Canonical spellings of common skills. A typed “postgresql” or “node.JS” is shown as here;
 # anything else keeps the person's own capitalisation (or gets a capital first letter when
@@ -159,3 +164,33 @@ def display_skill_name(name: str) -> str:
     if collapsed.islower():
         return collapsed[:1].upper() + collapsed[1:]
     return collapsed
+
+
+def check_skill_name_length(display: str) -> None:
+    if len(display) > SKILL_NAME_MAX:
+        raise ValidationError(
+            "“%(name)s…” is too long for a skill (at most %(max)s characters).",
+            code="too_long",
+            params={"name": display[:20], "max": SKILL_NAME_MAX},
+        )
+
+
+def clean_skill_names(names) -> list[str]:
+    """Distinct (by normalised name), in the order given, checked against the limits."""
+    seen, result = set(), []
+    for raw in names:
+        display = display_skill_name(raw)
+        key = normalize_skill(display)
+        if not key or key in seen:
+            continue
+        check_skill_name_length(display)
+        seen.add(key)
+        result.append(display)
+    if len(result) > MAX_SKILLS:
+        raise ValidationError(
+            "List at most %(max)s skills (you have %(count)s): keep the ones you want to be "
+            "found for.",
+            code="too_many",
+            params={"max": MAX_SKILLS, "count": len(result)},
+        )
+    return result

@@ -1,15 +1,15 @@
-"""Celery tasks of profiles: thin wrappers around services, safe to run twice."""
+"""Celery tasks of profiles: thin wrappers around the thumbnail makers, safe to run twice."""
 
 from celery import shared_task
 
-from profiles import services
+from profiles import thumbnails
 
 
 @shared_task
 def profile_photo_thumbnail(user_id: int, photo_name: str) -> None:
-    services.profile_photo_make_thumbnail(user_id=user_id, photo_name=photo_name)
+    thumbnails.profile_photo_make_thumbnail(user_id=user_id, photo_name=photo_name)
 
 
 @shared_task
 def work_sample_thumbnail(sample_id: int, image_name: str) -> None:
-    services.work_sample_make_thumbnail(sample_id=sample_id, image_name=image_name)
+    thumbnails.work_sample_make_thumbnail(sample_id=sample_id, image_name=image_name)

@@ -1,4 +1,5 @@
-"""IANA timezone names: validation, choices for a select, and conversions used by profiles."""
+"""IANA timezone names: validation, choices for a select, conversions used by profiles, and
+where a user's timezone is cached."""
 
 import zoneinfo
 from datetime import datetime
@@ -6,6 +7,11 @@ from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone as dj_timezone
+
+# The user's timezone name, cached: profiles.services writes it when it changes,
+# profiles.selectors.timezone_for_user reads it on every request.
+TIMEZONE_CACHE_KEY = "profiles:tz:{}"
+TIMEZONE_CACHE_SECONDS = 24 * 3600
 
 # The regions people pick from; legacy aliases ("US/Eastern", "Etc/GMT+5") stay valid if
 # stored but are not offered.
@@ -20,6 +26,10 @@ REGIONS = (
     "Indian",
     "Pacific",
 )
+
+
+def timezone_cache_key(user_id: int) -> str:
+    return TIMEZONE_CACHE_KEY.format(user_id)
 
 
 @lru_cache(maxsize=1)
@@ -76,11 +86,3 @@ def timezone_choices() -> list:
     return [("UTC", "UTC (Coordinated Universal Time)")] + [
         (region, groups[region]) for region in REGIONS if region in groups
     ]
-
-
-def offered_timezone_names() -> frozenset[str]:
-    return frozenset(
-        name
-        for name in timezone_names()
-        if name == "UTC" or (name.partition("/")[0] in REGIONS and "/" in name)
-    )

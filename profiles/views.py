@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.exceptions import ApplicationError
 from core.forms import apply_service_errors
-from core.http import private_file_response
+from core.http import private_file_response, wants_json
 from core.images import REENCODED_CONTENT_TYPE
 from core.uploads import PHOTO, WORK_SAMPLE, capped_upload
 from profiles import selectors, services
@@ -34,10 +34,6 @@ def _message_url(handle: str) -> str:
         return reverse("messaging:open_direct", kwargs={"handle": handle})
     except NoReverseMatch:
         return f"/messages/with/{handle}/"
-
-
-def _wants_json(request) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
 
 
 # --- The profile page ------------------------------------------------------------------------
@@ -190,7 +186,7 @@ def photo_upload(request, handler):
         except ValidationError as error:
             apply_service_errors(form, error)
     if form.errors:
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
         return render(
             request,
@@ -199,7 +195,7 @@ def photo_upload(request, handler):
             status=400,
         )
     completeness = selectors.completeness_for_user(user=request.user)
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse(
             {
                 "photo_url": profile.photo_url,

@@ -1,6 +1,7 @@
 """Profile helpers for templates: `{% load profile_tags %}`."""
 
 from django import template
+from django.http import QueryDict
 
 from core.money import format_money
 from profiles import selectors
@@ -60,26 +61,9 @@ def availability_tone(value) -> str:
 @register.simple_tag
 def query_with(query_string: str, key: str, value) -> str:
     """The current query string plus key=value (once), without the page: for filter links."""
-    from django.http import QueryDict
-
     params = QueryDict(query_string, mutable=True)
     params.pop("page", None)
     values = params.getlist(key)
     if str(value) not in values:
         params.appendlist(key, str(value))
     return "?" + params.urlencode()
-
-
-@register.simple_tag
-def query_without(query_string: str, key: str, value=None) -> str:
-    """The current query string without key (or without just key=value), and without the page."""
-    from django.http import QueryDict
-
-    params = QueryDict(query_string, mutable=True)
-    params.pop("page", None)
-    if value is None:
-        params.pop(key, None)
-    else:
-        params.setlist(key, [v for v in params.getlist(key) if v != str(value)])
-    encoded = params.urlencode()
-    return "?" + encoded if encoded else "?"

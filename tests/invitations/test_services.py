@@ -3,10 +3,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from core.exceptions import Invalid, NotAllowed, NotFound
 from invitations import services
 from invitations.models import NOTE_MAX_LENGTH, Invitation, Job
 from invitations.services import Budget, InvitationClosed
@@ -58,8 +59,18 @@ def test_a_job_needs_a_sensible_budget(client_user, budget, field):
     assert not Job.objects.exists()
 
 
+def test_a_job_reports_every_problem_at_once(client_user):
+    budget = Budget(
+        budget_type="hourly", rate_min=Decimal(60), rate_max=Decimal(40), currency="XYZ"
+    )
+    with pytest.raises(ValidationError) as error:
+        make_job(client_user, title="  ", description="x" * 10_001, budget=budget)
+    assert list(error.value.error_dict) == ["title", "description", "currency", "rate_max"]
+    assert not Job.objects.exists()
+
+
 def test_only_clients_post_jobs(freelancer_user):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed, match="Only clients post jobs"):
         make_job(freelancer_user)
 
 
@@ -70,7 +81,7 @@ def test_a_closed_job_cannot_be_edited_and_its_pending_invitations_are_withdrawn
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.WITHDRAWN
     assert "invitation.withdrawn" in kinds(freelancer_user)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid, match="This job is closed"):
         services.job_update(
             job=job, by=job.client, title="New", budget=Budget("fixed", amount=Decimal(1))
         )
@@ -86,9 +97,10 @@ def test_closing_a_job_leaves_an_invitation_answered_meanwhile_alone(job, invita
 
 
 def test_only_the_owner_edits_or_closes(job, other_client):
-    with pytest.raises(PermissionDenied):
+    # Someone else's job is not found, as on its pages.
+    with pytest.raises(NotFound):
         services.job_close(job=job, by=other_client)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         services.job_update(
             job=job, by=other_client, title="Mine", budget=Budget("fixed", amount=Decimal(1))
         )
@@ -135,15 +147,16 @@ def test_a_note_is_required_and_limited(job, freelancer_user, note, message):
 
 
 def test_bad_invitations_are_refused_and_change_nothing(job, freelancer_user, other_client):
-    with pytest.raises(ValidationError, match="Only freelancers"):
+    with pytest.raises(Invalid, match="Only freelancers"):
         invite(job, other_client)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         services.invitation_send(job=job, freelancer=freelancer_user, by=other_client, note="Hi")
     invite(job, freelancer_user)
-    with pytest.raises(ValidationError, match="already has a pending invitation"):
+    with pytest.raises(Invalid, match="already has a pending invitation") as duplicate:
         invite(job, freelancer_user)
+    assert duplicate.value.extra == {"field": "job"}  # shown next to the form's job field
     services.job_close(job=job, by=job.client)
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(Invalid, match="closed"):
         invite(job, UserFactory(role="freelancer"))
     assert Invitation.objects.count() == 1
 
@@ -204,9 +217,10 @@ def test_a_second_accept_changes_nothing(invitation, freelancer_user):
 
 
 def test_someone_elses_invitation_cannot_be_answered(invitation, other_freelancer):
-    with pytest.raises(PermissionDenied):
+    # An invitation not addressed to you is not found, as on its page.
+    with pytest.raises(NotFound):
         services.invitation_accept(invitation=invitation, by=other_freelancer, note="Mine now")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         services.invitation_decline(invitation=invitation, by=other_freelancer, reason="budget")
     assert Invitation.objects.get().status == Invitation.Status.PENDING
 
@@ -241,7 +255,7 @@ def test_a_withdrawn_invitation_cannot_be_accepted(invitation, freelancer_user, 
 
 def test_only_the_client_withdraws(invitation, freelancer_user, other_client):
     for person in (freelancer_user, other_client):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotFound):
             services.invitation_withdraw(invitation=invitation, by=person)
 
 

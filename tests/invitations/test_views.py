@@ -60,15 +60,16 @@ def test_the_invitation_page_is_for_its_two_people(
 
 
 def test_someone_elses_invitation_cannot_be_answered_404(
-    signed_in, invitation, client_user, other_freelancer
+    signed_in, invitation, client_user, freelancer_user, other_freelancer
 ):
-    for person in (other_freelancer, client_user):
-        response = signed_in(person).post(
-            f"/invitations/{invitation.pk}/accept/", {"response_note": "Mine"}
-        )
-        assert response.status_code == 404
-    response = signed_in(other_freelancer).post(f"/invitations/{invitation.pk}/withdraw/")
-    assert response.status_code == 404
+    url = f"/invitations/{invitation.pk}/"
+    answers = [("accept/", {"response_note": "Mine"}), ("decline/", {"decline_reason": "budget"})]
+    attempts = [
+        (person, *answer) for person in (other_freelancer, client_user) for answer in answers
+    ]
+    attempts += [(other_freelancer, "withdraw/", {}), (freelancer_user, "withdraw/", {})]
+    for person, action, data in attempts:
+        assert signed_in(person).post(url + action, data).status_code == 404, (person, action)
     assert Invitation.objects.get().status == Invitation.Status.PENDING
 
 
@@ -279,6 +280,24 @@ def test_answering_after_expiry_says_so_and_changes_nothing(signed_in, invitatio
     response = c.post(f"/invitations/{invitation.pk}/accept/", {"response_note": "Hi"}, follow=True)
     assert "expired: it can no longer be answered. Nothing was changed." in text(response)
     assert Invitation.objects.get().status == Invitation.Status.PENDING
+    assert not Workroom.objects.exists()
+
+
+def test_a_page_left_open_after_the_invitation_closed_says_why(
+    signed_in, invitation, client_user, freelancer_user
+):
+    services.invitation_withdraw(invitation=invitation, by=client_user)
+    url = f"/invitations/{invitation.pk}/"
+    for person, action, data in [
+        (freelancer_user, "decline/", {"decline_reason": "timeline"}),
+        (freelancer_user, "accept/", {"response_note": "Happy to!"}),
+        (client_user, "withdraw/", {}),
+    ]:
+        response = signed_in(person).post(url + action, data)
+        assert response.status_code == 302 and response["Location"] == url
+        page = text(signed_in(person).get(url))
+        assert "The client withdrew this invitation. Nothing was changed." in page
+    assert Invitation.objects.get().status == Invitation.Status.WITHDRAWN
     assert not Workroom.objects.exists()
 
 

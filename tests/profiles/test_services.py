@@ -11,6 +11,7 @@ from django.db import IntegrityError
 from core.exceptions import Invalid
 from profiles import selectors, services
 from profiles.models import Profile, ProfileSkill, Skill, User, WorkSample
+from profiles.services import media
 from tests.factories import UserFactory
 from tests.profiles.conftest import WORDS_120, fill_profile, image_bytes, upload
 
@@ -151,6 +152,19 @@ class TestProfileUpdate:
             fill_profile(freelancer_user, hourly_rate="-1", timezone="Nowhere/City")
         assert {"hourly_rate", "timezone"} <= set(caught.value.message_dict)
 
+    def test_reports_the_user_profile_hours_and_skills_problems_together(self, freelancer_user):
+        with pytest.raises(ValidationError) as caught:
+            fill_profile(
+                freelancer_user,
+                handle="x",
+                work_days=[9],
+                work_start=time(18),
+                work_end=time(9),
+                skills=[f"Skill {n}" for n in range(16)],
+            )
+        assert set(caught.value.message_dict) == {"handle", "work_days", "work_end", "skills"}
+        assert Profile.objects.get(pk=freelancer_user.pk).work_start == time(9)
+
     def test_a_taken_handle(self, freelancer_user, client_user):
         with pytest.raises(ValidationError) as caught:
             fill_profile(freelancer_user, handle=client_user.handle)
@@ -286,7 +300,7 @@ class TestWorkSamples:
         assert not storage.exists(name)
 
     def test_a_limit_on_samples(self, freelancer_user, monkeypatch):
-        monkeypatch.setattr(services, "MAX_WORK_SAMPLES", 2)
+        monkeypatch.setattr(media, "MAX_WORK_SAMPLES", 2)
         self._add(freelancer_user, "One")
         self._add(freelancer_user, "Two")
         with pytest.raises(ValidationError):

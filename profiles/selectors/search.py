@@ -1,8 +1,11 @@
-"""Reads of profiles: pages, search, completeness and response times."""
+"""Freelancer search: the criteria, the results a page reads, and the search itself.
 
-import statistics
+On PostgreSQL the ranking is profiles.search's (stored documents, tiers); elsewhere (SQLite) an
+icontains fallback here.
+"""
+
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -15,7 +18,6 @@ from django.db.models import (
     FloatField,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     Value,
     When,
@@ -23,241 +25,13 @@ from django.db.models import (
 from django.db.models.query import QuerySet
 
 from core.money import DEFAULT_CURRENCY
-from profiles.models import (
-    Profile,
-    ProfileSkill,
-    ResponseTimeRecord,
-    Skill,
-    User,
-    WorkSample,
-    normalize_skill,
-)
-from profiles.response_times import MIN_RECORDS, RECENT_RECORDS
+from profiles.models import Profile, ProfileSkill, Skill, User, normalize_skill
+from profiles.search import ranked_tiers
 
 QUERY_MAX_LENGTH = 200
 QUERY_MAX_TERMS = 8
 POPULAR_SKILLS_CACHE_KEY = "profiles:popular-skills:{}"
 POPULAR_SKILLS_CACHE_SECONDS = 600
-
-
-def _skills_prefetch() -> Prefetch:
-    return Prefetch(
-        "profile_skills",
-        queryset=ProfileSkill.objects.select_related("skill").order_by("position", "pk"),
-        to_attr="ordered_skills",
-    )
-
-
-# --- Pages -----------------------------------------------------------------------------------
-
-
-def profile_for_page(*, handle: str) -> Profile | None:
-    """An active user's profile by handle, with what the profile page shows, or None."""
-    return (
-        Profile.objects.select_related("user")
-        .prefetch_related(_skills_prefetch())
-        .filter(user__handle=handle.lower(), user__is_active=True)
-        .first()
-    )
-
-
-def profile_for_owner(*, user: User) -> Profile:
-    return (
-        Profile.objects.select_related("user").prefetch_related(_skills_prefetch()).get(user=user)
-    )
-
-
-def work_samples_visible(*, profile: Profile, viewer: User) -> QuerySet[WorkSample]:
-    """Every sample for the owner; the public ones for anyone else."""
-    samples = WorkSample.objects.filter(profile=profile).order_by("position", "pk")
-    if viewer.pk != profile.pk:
-        samples = samples.filter(is_public=True)
-    return samples
-
-
-def work_sample_for_owner(*, user: User, sample_id: int) -> WorkSample | None:
-    return WorkSample.objects.filter(pk=sample_id, profile__user=user).first()
-
-
-def work_sample_image_for(*, viewer: User, handle: str, sample_id: int) -> WorkSample | None:
-    """A sample whose image the viewer may see: public, or their own; None otherwise."""
-    return (
-        WorkSample.objects.filter(
-            pk=sample_id, profile__user__handle=handle.lower(), profile__user__is_active=True
-        )
-        .filter(Q(is_public=True) | Q(profile__user=viewer))
-        .exclude(image="")
-        .first()
-    )
-
-
-def timezone_for_user(*, user_id: int) -> str:
-    """The user's timezone name ("" when unset), from the cache; one query on a miss.
-
-    profiles.services refreshes the cached value whenever the timezone changes.
-    """
-    from profiles.services import TIMEZONE_CACHE_SECONDS, timezone_cache_key
-
-    key = timezone_cache_key(user_id)
-    name = cache.get(key)
-    if name is None:
-        name = (
-            Profile.objects.filter(user_id=user_id).values_list("timezone", flat=True).first() or ""
-        )
-        cache.set(key, name, TIMEZONE_CACHE_SECONDS)
-    return name
-
-
-# --- Response time ---------------------------------------------------------------------------
-
-
-def response_time_summary(*, user: User) -> float | None:
-    """The median of the user's recent response times in working hours; None under 3 records."""
-    seconds = list(
-        ResponseTimeRecord.objects.filter(user=user)
-        .order_by("-responded_at")
-        .values_list("business_seconds", flat=True)[:RECENT_RECORDS]
-    )
-    if len(seconds) < MIN_RECORDS:
-        return None
-    return statistics.median(seconds) / 3600
-
-
-# --- Completeness ----------------------------------------------------------------------------
-
-OVERVIEW_MIN_WORDS = 100
-CLIENT_OVERVIEW_MIN_WORDS = 30
-MIN_SKILLS = 3
-
-
-@dataclass(frozen=True)
-class Step:
-    key: str
-    label: str  # what to do, e.g. "Add a profile photo"
-    done: bool
-    weight: int
-    detail: str = ""  # where they are, e.g. "2 of 3"
-    anchor: str = ""  # the field on the edit page
-
-
-@dataclass(frozen=True)
-class Completeness:
-    percent: int
-    steps: list[Step] = field(default_factory=list)
-    profile: Profile | None = None  # the profile measured, for pages that show it too
-
-    @property
-    def todo(self) -> list[Step]:
-        return [step for step in self.steps if not step.done]
-
-    @property
-    def complete(self) -> bool:
-        return self.percent >= 100
-
-    def as_dict(self) -> dict:
-        return {
-            "percent": self.percent,
-            "steps": [
-                {"key": s.key, "label": s.label, "done": s.done, "detail": s.detail}
-                for s in self.steps
-            ],
-        }
-
-
-def _words(text: str) -> int:
-    return len((text or "").split())
-
-
-def profile_completeness(*, profile: Profile, skill_count: int, sample_count: int) -> Completeness:
-    """0–100 % with the concrete next steps, for the person's own role."""
-    words = _words(profile.overview)
-    if profile.user.is_freelancer:
-        steps = [
-            Step("photo", "Add a profile photo", bool(profile.photo), 15, anchor="photo"),
-            Step(
-                "title",
-                "Add a title that says what you do",
-                bool(profile.title),
-                10,
-                anchor="id_title",
-            ),
-            Step(
-                "overview",
-                f"Write an overview of at least {OVERVIEW_MIN_WORDS} words",
-                words >= OVERVIEW_MIN_WORDS,
-                20,
-                detail=f"{words} of {OVERVIEW_MIN_WORDS} words",
-                anchor="id_overview",
-            ),
-            Step(
-                "skills",
-                f"Add {MIN_SKILLS} skills",
-                skill_count >= MIN_SKILLS,
-                15,
-                detail=f"{min(skill_count, MIN_SKILLS)} of {MIN_SKILLS}",
-                anchor="id_skills",
-            ),
-            Step(
-                "rate",
-                "Set your hourly rate",
-                profile.hourly_rate is not None,
-                10,
-                anchor="id_hourly_rate",
-            ),
-            Step(
-                "availability",
-                "Say when you're available",
-                bool(profile.availability),
-                5,
-                anchor="id_availability_0",
-            ),
-            Step(
-                "timezone", "Choose your timezone", bool(profile.timezone), 10, anchor="id_timezone"
-            ),
-            Step("sample", "Add a work sample", sample_count > 0, 15, anchor="samples"),
-        ]
-    else:
-        steps = [
-            Step("photo", "Add a profile photo", bool(profile.photo), 25, anchor="photo"),
-            Step(
-                "title",
-                "Add your company or a headline",
-                bool(profile.title),
-                25,
-                anchor="id_title",
-            ),
-            Step(
-                "overview",
-                f"Tell freelancers about you in at least {CLIENT_OVERVIEW_MIN_WORDS} words",
-                words >= CLIENT_OVERVIEW_MIN_WORDS,
-                25,
-                detail=f"{words} of {CLIENT_OVERVIEW_MIN_WORDS} words",
-                anchor="id_overview",
-            ),
-            Step(
-                "timezone", "Choose your timezone", bool(profile.timezone), 25, anchor="id_timezone"
-            ),
-        ]
-    percent = sum(step.weight for step in steps if step.done)
-    return Completeness(percent=percent, steps=steps, profile=profile)
-
-
-def completeness_for_user(*, user: User) -> Completeness:
-    """Completeness of the user's own profile: one query for the profile and both counts."""
-    profile = (
-        Profile.objects.select_related("user")
-        .annotate(
-            skill_count=Count("profile_skills", distinct=True),
-            sample_count=Count("work_samples", distinct=True),
-        )
-        .get(user=user)
-    )
-    return profile_completeness(
-        profile=profile, skill_count=profile.skill_count, sample_count=profile.sample_count
-    )
-
-
-# --- Search ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -418,7 +192,7 @@ class SearchResults:
             skills[pk].append(CardSkill(name, normalized))
         profiles = []
         for pk, rank in rows:
-            if pk in by_id:  # a search row can trail a change made outside the services
+            if pk in by_id:  # a search row can trail a change made outside the app's writes
                 profile = by_id[pk]
                 profile.rank, profile.card_skills = rank, skills[pk]
                 profiles.append(profile)
@@ -457,8 +231,6 @@ def freelancer_search(
         "availability": list(availability),
     }
     if q and connection.vendor == "postgresql":
-        from profiles.search import ranked_tiers
-
         return SearchResults(ranked_tiers(q=q, **criteria))
     profiles = _filtered_profiles(**criteria)
     if not q:

@@ -1,0 +1,42 @@
+"""Reads of profiles, one module per concern; every name callers use is importable from here.
+
+- profile: one profile's page, its work samples, the owner's timezone and response time;
+- completeness: how complete a profile is, and the steps still to do;
+- search: freelancer search, its criteria and its results.
+"""
+
+from profiles.selectors.completeness import completeness_for_user
+from profiles.selectors.profile import (
+    profile_for_owner,
+    profile_for_page,
+    response_time_summary,
+    timezone_for_user,
+    work_sample_for_owner,
+    work_sample_image_for,
+    work_samples_visible,
+)
+from profiles.selectors.search import (
+    SEARCH_COUNT_CAP,
+    SearchCriteria,
+    SearchResults,
+    clean_query,
+    freelancer_search,
+    popular_skills,
+)
+
+__all__ = [
+    "SEARCH_COUNT_CAP",
+    "SearchCriteria",
+    "SearchResults",
+    "clean_query",
+    "completeness_for_user",
+    "freelancer_search",
+    "popular_skills",
+    "profile_for_owner",
+    "profile_for_page",
+    "response_time_summary",
+    "timezone_for_user",
+    "work_sample_for_owner",
+    "work_sample_image_for",
+    "work_samples_visible",
+]
