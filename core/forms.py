@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -24,7 +25,9 @@ class AmountField(forms.DecimalField):
     max_digits of its own (two checks would word one mistake twice).
     """
 
-    def __init__(self, *, maximum: Decimal = AMOUNT_MAX, noun: str = "amount", **kwargs):
+    def __init__(
+        self, *, maximum: Decimal = AMOUNT_MAX, noun: str = "amount", **kwargs: Any
+    ) -> None:
         kwargs.setdefault(
             "widget",
             forms.NumberInput(
@@ -40,7 +43,7 @@ class AmountField(forms.DecimalField):
 class CurrencyField(forms.ChoiceField):
     """One of Tandem's currencies; "usd" counts as "USD"."""
 
-    def __init__(self, *, required: bool = True, **kwargs):
+    def __init__(self, *, required: bool = True, **kwargs: Any) -> None:
         kwargs.setdefault("label", "Currency")
         kwargs.setdefault("choices", Currency.choices)
         kwargs.setdefault("initial", Currency.USD)
@@ -53,7 +56,7 @@ class CurrencyField(forms.ChoiceField):
         )
         super().__init__(required=required, **kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> str:
         return normalize_currency(super().to_python(value))
 
 
@@ -67,8 +70,10 @@ class MoneyFormMixin(forms.Form):
     amount = AmountField(label="Amount", required=False)
     currency = CurrencyField(required=False)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if data is None:  # a clean() that returns nothing keeps cleaned_data, as Django does
+            data = self.cleaned_data
         no_currency = not data.get("currency") and "currency" not in self.errors
         if data.get("amount") is not None and no_currency:
             self.add_error("currency", "Say which currency the amount is in.")

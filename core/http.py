@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from core.exceptions import ApplicationError, NotAllowed, NotFound
@@ -118,7 +119,7 @@ def private_file_response(
     content_type: str,
     inline: bool = False,
     immutable: bool = False,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The one response for a private user file: a stored file, or bytes made for the download.
 
     Downloaded as an attachment, unless `inline` and it is an image we encoded ourselves; never
@@ -128,6 +129,7 @@ def private_file_response(
     """
     if inline and content_type not in INLINE_CONTENT_TYPES:
         raise ValueError(f"{content_type} is never shown inline, only images we encoded.")
+    response: HttpResponseBase
     if isinstance(content, bytes):
         response = HttpResponse(content, content_type=content_type)
     else:

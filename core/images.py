@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
+from typing import IO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -57,7 +58,7 @@ def pillow_errors() -> Iterator[None]:
 
 
 @contextmanager
-def opened_image(source) -> Iterator[Image.Image]:
+def opened_image(source: IO[bytes]) -> Iterator[Image.Image]:
     """Opened (the header read, nothing decoded yet) and refused if it claims too many pixels."""
     with Image.open(source) as image:
         if image.width * image.height > MAX_PIXELS:

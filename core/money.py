@@ -29,7 +29,7 @@ DEFAULT_CURRENCY = Currency.USD
 
 # How an amount is written: the symbol goes first, glued to the number (CHF has no symbol of its
 # own, so its code and a space stand in).
-CURRENCY_SYMBOLS = {
+CURRENCY_SYMBOLS: dict[str, str] = {
     Currency.USD: "$",
     Currency.EUR: "€",
     Currency.GBP: "£",
@@ -81,11 +81,11 @@ def amount_problem(amount: Decimal, *, maximum: Decimal = AMOUNT_MAX) -> str | N
 class AmountValidator:
     """The amount rule as a field validator (for model and form fields)."""
 
-    def __init__(self, maximum: Decimal = AMOUNT_MAX, noun: str = "amount"):
+    def __init__(self, maximum: Decimal = AMOUNT_MAX, noun: str = "amount") -> None:
         self.maximum = Decimal(maximum)
         self.noun = noun
 
-    def __call__(self, value) -> None:
+    def __call__(self, value: Decimal | float | str | None) -> None:
         if value is None:
             return
         code = amount_problem(Decimal(value), maximum=self.maximum)
@@ -93,7 +93,7 @@ class AmountValidator:
             message = amount_messages(maximum=self.maximum, noun=self.noun)[code]
             raise ValidationError(message, code=code)
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, AmountValidator) and (self.maximum, self.noun) == (
             other.maximum,
             other.noun,
@@ -103,7 +103,9 @@ class AmountValidator:
         return hash((self.maximum, self.noun))
 
 
-def clean_amount(value, *, maximum: Decimal = AMOUNT_MAX, noun: str = "amount") -> Decimal | None:
+def clean_amount(
+    value: object, *, maximum: Decimal = AMOUNT_MAX, noun: str = "amount"
+) -> Decimal | None:
     """An amount from any input (text, number, Decimal), or None when none was given.
 
     Raises ValidationError when the value is not a number or breaks the rule.
@@ -119,12 +121,12 @@ def clean_amount(value, *, maximum: Decimal = AMOUNT_MAX, noun: str = "amount") 
     return amount.quantize(CENT)
 
 
-def normalize_currency(value) -> str:
+def normalize_currency(value: object) -> str:
     """A currency code as stored: capitals, no spaces (“ usd” → “USD”)."""
     return str(value or "").strip().upper()
 
 
-def clean_currency(value) -> str:
+def clean_currency(value: object) -> str:
     """A supported currency code (capitalised), or ValidationError."""
     code = normalize_currency(value)
     if not code:
@@ -134,13 +136,15 @@ def clean_currency(value) -> str:
     return code
 
 
-def clean_money(amount, currency, *, maximum: Decimal = AMOUNT_MAX) -> tuple[Decimal | None, str]:
+def clean_money(
+    amount: object, currency: object, *, maximum: Decimal = AMOUNT_MAX
+) -> tuple[Decimal | None, str]:
     """An optional amount with its currency: (amount, code), or (None, "") when no amount.
 
     A currency without an amount is dropped; an amount needs a supported currency. Raises
     ValidationError keyed "amount" / "currency", so a form can show each next to its field.
     """
-    errors = {}
+    errors: dict[str, ValidationError] = {}
     try:
         amount = clean_amount(amount, maximum=maximum)
     except ValidationError as error:
@@ -148,16 +152,17 @@ def clean_money(amount, currency, *, maximum: Decimal = AMOUNT_MAX) -> tuple[Dec
         amount = None
     if amount is None and "amount" not in errors:
         return None, ""
+    code = ""
     try:
-        currency = clean_currency(currency)
+        code = clean_currency(currency)
     except ValidationError as error:
         errors["currency"] = error
     if errors:
         raise ValidationError(errors)
-    return amount, currency
+    return amount, code
 
 
-def format_money(amount, currency) -> str:
+def format_money(amount: object, currency: object) -> str:
     """How Tandem writes money: 1250 USD → “$1,250”, 62.5 EUR → “€62.50”; "" for no amount.
 
     Whole amounts have no cents; any other has two decimal places. An unknown code is written

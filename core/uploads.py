@@ -26,13 +26,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 from io import BytesIO
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.files.base import ContentFile, File
+from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
+from django.http.response import HttpResponseBase
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -54,6 +56,8 @@ DISPLAY_NAME_MAX = 200
 # What a form may carry besides its file: a request declaring more than FILE_UPLOAD_MAX_SIZE
 # plus this is not parsed at all.
 FORM_FIELDS_ALLOWANCE = 64 * 1024
+# A view function, as capped_upload wraps it.
+View = Callable[..., HttpResponseBase]
 
 
 # --- Sizes ---------------------------------------------------------------------------------------
@@ -197,7 +201,10 @@ class UploadKind:
 
     @property
     def max_bytes(self) -> int:
-        return min(getattr(settings, self.size_setting), settings.FILE_UPLOAD_MAX_SIZE)
+        # Settings read from the environment are untyped (django-environ): both are ints.
+        cap: int = getattr(settings, self.size_setting)
+        most: int = settings.FILE_UPLOAD_MAX_SIZE
+        return min(cap, most)
 
     @property
     def extensions(self) -> frozenset[str] | None:
@@ -275,7 +282,7 @@ class CheckedUpload:
     preview: bytes | None = None  # a WebP to show, for kinds with previews
 
 
-def check_upload(upload, kind: UploadKind) -> CheckedUpload:
+def check_upload(upload: File, kind: UploadKind) -> CheckedUpload:
     """Everything an upload of `kind` must pass before it is stored; raises Invalid (with a
     `reason`: empty, type, spoofed, not_an_image, format, too_small, too_many_pixels, damaged)
     or TooLarge. Reads, never stores."""
@@ -289,7 +296,7 @@ def check_upload(upload, kind: UploadKind) -> CheckedUpload:
         raise Invalid("This file is empty.", reason="empty")
     name = display_name(getattr(upload, "name", ""))
     if kind.image:
-        return _reencoded_upload(upload, kind, name, sniff(head))
+        return _reencoded_upload(upload, kind, kind.image, name, sniff(head))
     file_type = _file_type(kind, name, head, getattr(upload, "content_type", "") or "")
     preview = None
     if file_type.family in RASTER_FAMILIES:
@@ -333,7 +340,7 @@ def _file_type(kind: UploadKind, name: str, head: bytes, claimed: str) -> FileTy
     return file_type
 
 
-def _digest(upload, max_bytes: int) -> tuple[str, int]:
+def _digest(upload: File, max_bytes: int) -> tuple[str, int]:
     digest, size = hashlib.sha256(), 0
     upload.seek(0)
     for chunk in upload.chunks():
@@ -356,7 +363,9 @@ def _not_an_image() -> Invalid:
     )
 
 
-def _reencoded_upload(upload, kind: UploadKind, name: str, family: str) -> CheckedUpload:
+def _reencoded_upload(
+    upload: File, kind: UploadKind, rules: ImageRules, name: str, family: str
+) -> CheckedUpload:
     """An image we show: decoded, checked and re-encoded; only our WebP is kept."""
     if family not in (kind.types or ()):
         if family in RASTER_FAMILIES:
@@ -374,7 +383,6 @@ def _reencoded_upload(upload, kind: UploadKind, name: str, family: str) -> Check
     data = upload.read(kind.max_bytes + 1)
     if len(data) > kind.max_bytes:
         raise TooLarge(too_large_message(kind.max_bytes))
-    rules = kind.image
     with pillow_errors(), opened_image(BytesIO(data)) as image:
         if min(image.size) < rules.min_side:
             raise Invalid(
@@ -394,7 +402,7 @@ def _reencoded_upload(upload, kind: UploadKind, name: str, family: str) -> Check
     )
 
 
-def _preview(upload, rules: ImageRules | None) -> bytes | None:
+def _preview(upload: File, rules: ImageRules | None) -> bytes | None:
     """A file kept as it is that is a raster image must still decode (bombs refused); kinds
     with previews get our WebP of it, the only form in which it is ever shown."""
     upload.seek(0)
@@ -421,7 +429,7 @@ class CappedUploadHandler(FileUploadHandler):
     typed and a message for the file (`too_large_fields`).
     """
 
-    def __init__(self, request=None, *, max_bytes: int):
+    def __init__(self, request: HttpRequest | None = None, *, max_bytes: int) -> None:
         super().__init__(request)
         self.max_bytes = max_bytes
         self.request_too_large = False
@@ -432,24 +440,31 @@ class CappedUploadHandler(FileUploadHandler):
     def too_large(self) -> bool:
         return self.request_too_large or bool(self.too_large_fields)
 
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+    def handle_raw_input(
+        self,
+        input_data: IO[bytes],
+        META: dict[str, str],
+        content_length: int,
+        boundary: str,
+        encoding: str | None = None,
+    ) -> tuple[QueryDict, MultiValueDict[str, UploadedFile]] | None:
         if content_length > settings.FILE_UPLOAD_MAX_SIZE + FORM_FIELDS_ALLOWANCE:
             self.request_too_large = True
             return QueryDict(encoding=encoding), MultiValueDict()
         return None
 
-    def new_file(self, field_name, *args, **kwargs):
+    def new_file(self, field_name: str, *args: Any, **kwargs: Any) -> None:
         super().new_file(field_name, *args, **kwargs)
         self.received = 0
 
-    def receive_data_chunk(self, raw_data, start):
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)
         if self.received > self.max_bytes:
             self.too_large_fields.add(self.field_name)
             raise SkipFile
         return raw_data
 
-    def file_complete(self, file_size):
+    def file_complete(self, file_size: int) -> None:
         return None  # the next handler (memory or temporary file) makes the file
 
 
@@ -457,7 +472,7 @@ def too_large_refusal(kind: UploadKind) -> str:
     return f"{too_large_message(kind.max_bytes)} Nothing was stored."
 
 
-def capped_upload(kind: UploadKind, *, json_only: bool = False):
+def capped_upload(kind: UploadKind, *, json_only: bool = False) -> Callable[[View], View]:
     """For a view that takes uploads of `kind`.
 
     The cap must be in place before anything reads the body, CSRF included (Django's
@@ -467,12 +482,12 @@ def capped_upload(kind: UploadKind, *, json_only: bool = False):
     `json_only` that answer is JSON whoever asks (an endpoint only our script calls).
     """
 
-    def decorate(view):
+    def decorate(view: View) -> View:
         protected = csrf_protect(view)
 
         @csrf_exempt
         @wraps(view)
-        def wrapper(request, *args, **kwargs):
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             handler = CappedUploadHandler(request, max_bytes=kind.max_bytes)
             request.upload_handlers.insert(0, handler)
             try:

@@ -13,34 +13,45 @@ REALTIME_STOCK=cache runs Django's RedisCache instead (switches.py; docs/adr/000
 """
 
 import threading
+from typing import Any
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis import ConnectionPool, Redis
 
-_shared: dict = {}
+# Keyed by (server URL, pool options).
+_shared: dict[tuple[str, str], tuple[ConnectionPool, Redis]] = {}
 _shared_lock = threading.Lock()
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
-    def _get_connection_pool(self, write):
+    # The private attributes and method used below are RedisCacheClient's own (set in its
+    # __init__), which Django's stubs leave out: hence each `type: ignore[attr-defined]`.
+
+    def _get_connection_pool(self, write: bool) -> ConnectionPool:
         return self._shared(write)[0]
 
-    def get_client(self, key=None, *, write=False):
+    def get_client(self, key: Any = None, *, write: bool = False) -> Redis:
         return self._shared(write)[1]
 
-    def _shared(self, write):
-        index = self._get_connection_pool_index(write)
-        key = (self._servers[index], repr(sorted(self._pool_options.items())))
+    def _shared(self, write: bool) -> tuple[ConnectionPool, Redis]:
+        servers: list[str] = self._servers  # type: ignore[attr-defined]
+        options: dict[str, Any] = self._pool_options  # type: ignore[attr-defined]
+        index: int = self._get_connection_pool_index(write)  # type: ignore[attr-defined]
+        key = (servers[index], repr(sorted(options.items())))
         found = _shared.get(key)
         if found is None:
             with _shared_lock:
                 found = _shared.get(key)
                 if found is None:
-                    pool = self._pool_class.from_url(self._servers[index], **self._pool_options)
-                    found = _shared[key] = (pool, self._client(connection_pool=pool))
+                    pool: ConnectionPool = self._pool_class.from_url(  # type: ignore[attr-defined]
+                        servers[index], **options
+                    )
+                    client: Redis = self._client(connection_pool=pool)  # type: ignore[attr-defined]
+                    found = _shared[key] = (pool, client)
         return found
 
 
 class ReusingRedisCache(RedisCache):
-    def __init__(self, server, params):
+    def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient

@@ -11,26 +11,40 @@ arrived per source. REALTIME_STOCK=consumer_loop runs Channels' own loop (switch
 import asyncio
 import contextlib
 import functools
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
+from asgiref.typing import ASGIReceiveCallable, ASGISendCallable
+from channels.consumer import AsyncConsumer
 from channels.exceptions import StopConsumer
 from channels.layers import get_channel_layer
 
+if TYPE_CHECKING:  # the stubs' type of a consumer's scope; not in channels itself
+    from channels.consumer import _ChannelScope
 
-async def run_consumer(consumer, scope, receive, send) -> None:
+
+async def run_consumer(
+    consumer: AsyncConsumer,
+    scope: "_ChannelScope",
+    receive: ASGIReceiveCallable,
+    send: ASGISendCallable,
+) -> None:
     """What AsyncConsumer.__call__ does for an async consumer, with the lean loop."""
     consumer.scope = scope
-    consumer.channel_layer = get_channel_layer(consumer.channel_layer_alias)
+    layer = get_channel_layer(consumer.channel_layer_alias)
+    # None when no layer is configured, as Channels itself sets it; its stubs say never None.
+    consumer.channel_layer = layer  # type: ignore[assignment]
     consumer.base_send = send
-    sources = [receive]
-    if consumer.channel_layer is not None:
-        consumer.channel_name = await consumer.channel_layer.new_channel()
-        consumer.channel_receive = functools.partial(
-            consumer.channel_layer.receive, consumer.channel_name
-        )
-        sources.append(consumer.channel_receive)
+    sources: list[Callable[[], Awaitable[Any]]] = [receive]
+    if layer is not None:
+        consumer.channel_name = await layer.new_channel()
+        channel_receive = functools.partial(layer.receive, consumer.channel_name)
+        # A layer's messages, not ASGI events, as Channels itself sets it; its stubs say events.
+        consumer.channel_receive = channel_receive  # type: ignore[assignment]
+        sources.append(channel_receive)
     one_at_a_time = asyncio.Lock()
 
-    async def pump(source):
+    async def pump(source: Callable[[], Awaitable[Any]]) -> None:
         while True:
             message = await source()
             async with one_at_a_time:

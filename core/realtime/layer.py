@@ -27,6 +27,8 @@ import asyncio
 import logging
 import os
 import time
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from channels_redis.core import RedisChannelLayer
 from django.core.exceptions import ImproperlyConfigured
@@ -34,6 +36,10 @@ from django.core.exceptions import ImproperlyConfigured
 from core.realtime.redis_direct import loop_commands, script
 
 logger = logging.getLogger(__name__)
+
+# A channel-layer message, and a group with the message to send it.
+Message = dict[str, Any]
+GroupMessage = tuple[str, Message]
 
 # A bundle is TAG + entries; each entry is two netstrings (`<length>:<bytes>`): the channels
 # (comma-separated) and the serialised event. TAG is 12 random bytes (members of a sorted set
@@ -134,14 +140,14 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
     # late, and every socket of the process was closed.
     brpop_timeout = 1
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.ring_size != 1:
             raise ImproperlyConfigured("BundlingRedisChannelLayer needs exactly one Redis host.")
         self._receiving: set[str] = set()  # channels whose consumer reads (told of failures)
         self._waiting = 0  # receive() calls waiting now: the reader runs while there are any
         self._reader: asyncio.Task | None = None
-        self._reader_loop = None
+        self._reader_loop: asyncio.AbstractEventLoop | None = None
         # This process's channels in each group, with the event loop that added them (their
         # consumer's), and each channel's groups, to forget them when the consumer ends.
         self._local_groups: dict[str, dict[str, asyncio.AbstractEventLoop]] = {}
@@ -149,15 +155,16 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
         self._process_name = f"specific.{self.client_prefix}!"
         self._dropped: dict[str, int] = {}
         self._renew_timer: asyncio.TimerHandle | None = None
-        self._renew_loop = None
+        self._renew_loop: asyncio.AbstractEventLoop | None = None
         self._renewing: asyncio.Task | None = None
 
     # --- groups: Redis for the other processes, and this process's own record --------------
 
     def _is_local(self, channel: str) -> bool:
-        return self.non_local_name(channel) == self._process_name
+        process: str = self.non_local_name(channel)
+        return process == self._process_name
 
-    async def group_add(self, group, channel):
+    async def group_add(self, group: str, channel: str) -> None:
         if not self._is_local(channel):
             await super().group_add(group, channel)
             return
@@ -176,7 +183,7 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
             raise
         self._ensure_renewer()
 
-    async def group_discard(self, group, channel):
+    async def group_discard(self, group: str, channel: str) -> None:
         self._forget(group, channel)
         await super().group_discard(group, channel)
 
@@ -215,14 +222,16 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
             self._renew_timer = loop.call_later(self._renew_interval(), self._renew_due)
 
     def _renew_interval(self) -> float:
-        return self.group_expiry / self.RENEWALS_PER_EXPIRY
+        group_expiry: int = self.group_expiry
+        return group_expiry / self.RENEWALS_PER_EXPIRY
 
     def _renew_due(self) -> None:
         self._renew_timer = None
-        if not self._local_groups:
+        loop = self._renew_loop  # set before the first timer, never unset
+        if loop is None or not self._local_groups:
             return  # the next group_add starts it again
-        self._renewing = self._renew_loop.create_task(self._renew_logged())
-        self._renew_timer = self._renew_loop.call_later(self._renew_interval(), self._renew_due)
+        self._renewing = loop.create_task(self._renew_logged())
+        self._renew_timer = loop.call_later(self._renew_interval(), self._renew_due)
 
     async def _renew_logged(self) -> None:
         try:
@@ -250,10 +259,10 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
 
     # --- sending ------------------------------------------------------------------------------
 
-    async def group_send(self, group, message):
+    async def group_send(self, group: str, message: Message) -> None:
         await self.group_send_many([(group, message)])
 
-    async def group_send_many(self, pairs):
+    async def group_send_many(self, pairs: Sequence[GroupMessage]) -> None:
         """Send each (group, message) pair: this process's members get it at once, from
         here; every other process in one round trip, one bundle each."""
         groups = list(dict.fromkeys(group for group, _ in pairs))
@@ -302,11 +311,11 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
                 if sent_group == group:
                     await self.send(channel, message)
 
-    def _local_deliveries(self, pairs):
+    def _local_deliveries(self, pairs: Iterable[GroupMessage]) -> list[tuple[str, Message]] | None:
         """[(channel, message)] for this process's members, or None when one of them belongs
         to another event loop than this one (then Redis carries theirs, like anybody's)."""
         loop = asyncio.get_running_loop()
-        deliveries = []
+        deliveries: list[tuple[str, Message]] = []
         for group, message in pairs:
             for channel, channel_loop in self._local_groups.get(group, {}).items():
                 if channel_loop is not loop:
@@ -314,7 +323,7 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
                 deliveries.append((channel, message))
         return deliveries
 
-    def _put(self, channel: str, message) -> None:
+    def _put(self, channel: str, message: Message) -> None:
         buffer = self.receive_buffer[channel]
         if buffer.full():  # the stock buffer drops its oldest event; say so, now and then
             dropped = self._dropped[channel] = self._dropped.get(channel, 0) + 1
@@ -329,7 +338,7 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
 
     # --- receiving: one reader per process, not a lock dance per message per socket ----------
 
-    async def receive(self, channel):
+    async def receive(self, channel: str) -> Message:
         """The next event for one of this process's channels.
 
         Stock channels-redis makes every waiting consumer race for a receive lock on every
@@ -343,14 +352,15 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
         """
         if channel not in self._receiving:  # checked once per channel, not per event
             if "!" not in channel:
-                return await super().receive(channel)
+                message: Message = await super().receive(channel)
+                return message
             assert self.require_valid_channel_name(channel), "Channel name invalid"
             assert self._is_local(channel), "Wrong client prefix"
             self._receiving.add(channel)
         self._waiting += 1
         try:
             self._ensure_reader()
-            event = await self.receive_buffer[channel].get()
+            event: Message | _ReaderFailed = await self.receive_buffer[channel].get()
         except asyncio.CancelledError:
             # The consumer is done (its receive is only cancelled when it ends).
             self._channel_ended(channel)
@@ -438,11 +448,11 @@ class BundlingRedisChannelLayer(RedisChannelLayer):
             payload, position = _netstring(member, position)
             self._put_all(channels.decode().split(","), self.deserialize(payload))
 
-    def _put_all(self, channels, message) -> None:
+    def _put_all(self, channels: list[str], message: Message) -> None:
         for channel in channels:
             self._put(channel, message)
 
-    async def flush(self):
+    async def flush(self) -> None:
         for task in (self._reader, self._renewing):
             if task is not None and not task.done():
                 task.cancel()
@@ -464,5 +474,5 @@ def _netstring(data: bytes, position: int) -> tuple[bytes, int]:
 
 
 class _ReaderFailed:
-    def __init__(self, error):
+    def __init__(self, error: Exception) -> None:
         self.error = error

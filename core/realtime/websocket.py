@@ -1,12 +1,22 @@
 """The middleware in front of the websocket consumer (config/asgi.py)."""
 
+from collections.abc import Awaitable, Callable
 from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
+from asgiref.typing import ASGIReceiveCallable, ASGISendCallable
 from channels.auth import AuthMiddleware, AuthMiddlewareStack
 from channels.sessions import CookieMiddleware
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 
 from core.realtime.switches import is_stock
+
+if TYPE_CHECKING:  # the stubs' name for what Channels' middleware wraps; not in channels itself
+    from channels.utils import _ChannelApplication
+
+# An ASGI 3 application: what this middleware wraps (Channels' AuthMiddleware).
+ASGIApp = Callable[[Any, ASGIReceiveCallable, ASGISendCallable], Awaitable[Any]]
 
 
 class ReadOnlySessionMiddleware:
@@ -18,11 +28,13 @@ class ReadOnlySessionMiddleware:
     consumer the same `scope["session"]` and leaves `send` alone.
     """
 
-    def __init__(self, inner):
+    def __init__(self, inner: ASGIApp) -> None:
         self.inner = inner
-        self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
+        self.session_store: type[SessionBase] = import_module(settings.SESSION_ENGINE).SessionStore
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(
+        self, scope: dict[str, Any], receive: ASGIReceiveCallable, send: ASGISendCallable
+    ) -> Any:
         if "cookies" not in scope:
             raise ValueError("ReadOnlySessionMiddleware needs to run inside CookieMiddleware.")
         session_key = scope["cookies"].get(settings.SESSION_COOKIE_NAME)
@@ -31,7 +43,7 @@ class ReadOnlySessionMiddleware:
         return await self.inner(scope, receive, send)
 
 
-def websocket_auth_stack(inner):
+def websocket_auth_stack(inner: "_ChannelApplication") -> "_ChannelApplication":
     """channels.auth.AuthMiddlewareStack, with the read-only session; Channels' own stack
     (its SessionMiddleware) with REALTIME_STOCK=session (docs/adr/0004)."""
     if is_stock("session"):

@@ -8,6 +8,6 @@ register = template.Library()
 
 
 @register.filter
-def money(amount, currency="") -> str:
+def money(amount: object, currency: object = "") -> str:
     """The amount written the one Tandem way (core.money.format_money); "" for no amount."""
     return format_money(amount, currency)
