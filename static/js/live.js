@@ -20,7 +20,19 @@ class LiveSocket extends EventTarget {
     this.catchingUp = new Set(); // conversations with a catch-up subscribe in flight
     this.pending = new Map(); // client_id -> message.send frame awaiting its ack
     this.connected = false;
-    this.connect();
+    // Open only once every module of the page has run. Module scripts run after parsing (with
+    // readyState already "interactive") and before DOMContentLoaded, each once its imports are
+    // fetched: a socket opened by the first of them was live before a later one (thread.js and
+    // its imports) had added its listeners or subscribed, so "connected" claimed a page was
+    // live whose composer did nothing yet. "load" is the fallback for a socket asked for after
+    // DOMContentLoaded.
+    if (document.readyState === "complete") {
+      this.connect();
+    } else {
+      const start = () => this.socket || this.connect();
+      document.addEventListener("DOMContentLoaded", start, { once: true });
+      window.addEventListener("load", start, { once: true });
+    }
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible" && !this.connected) this.reconnectNow();
     });
@@ -67,7 +79,8 @@ class LiveSocket extends EventTarget {
   }
 
   reconnectNow() {
-    if (this.stopped || this.connected) return;
+    // No socket yet: the first one opens on DOMContentLoaded.
+    if (this.stopped || this.connected || !this.socket) return;
     this.attempt = 0;
     this.connect();
   }

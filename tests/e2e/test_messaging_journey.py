@@ -219,3 +219,30 @@ def test_opening_a_thread_marks_what_it_shows_as_read(browser, live_url, people)
     sam_page.goto(f"{live_url}/messages/{conversation.pk}/")
     expect(in_thread(sam_page).get_by_text("Are you there?")).to_be_visible()
     expect(morgan_page.get_by_text("Seen", exact=True)).to_be_visible()
+
+
+def test_the_socket_opens_only_once_every_module_of_the_page_has_run(browser, live_url, people):
+    """While the thread's modules are still being fetched the page is not live: a socket the
+    first module to run (unread.js) opened at once was "connected" while the composer did
+    nothing yet, and an Enter pressed then was lost."""
+    from messaging.services import conversation_open_direct
+
+    morgan, sam = people
+    conversation = conversation_open_direct(user=morgan, other=sam)
+    page = log_in(browser, live_url, morgan)
+    held = []
+    page.route("**/static/js/thread/*.js", lambda route: held.append(route))
+
+    page.goto(f"{live_url}/messages/{conversation.pk}/", wait_until="commit")
+    page.wait_for_function("window.tandemLive")  # unread.js, which needs no thread module, ran
+    page.wait_for_timeout(1500)  # time enough for a socket to open, were it allowed to
+    assert held
+    assert page.evaluate("window.tandemLive.socket === null && !window.tandemLive.connected")
+
+    for route in held:
+        route.continue_()
+    page.wait_for_function("window.tandemLive.connected")
+    send(page, "Typed the moment the page was live")
+    expect(in_thread(page).get_by_text("Typed the moment the page was live")).to_be_visible()
+    expect(in_thread(page).locator(".msg--pending")).to_have_count(0)
+    assert Message.objects.filter(body="Typed the moment the page was live").exists()
