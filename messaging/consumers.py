@@ -22,7 +22,8 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils.functional import empty
 
-from messaging import events, selectors, services
+from core.exceptions import ApplicationError, Invalid, NotFound, TooLarge, error_frame
+from messaging import events, presence, selectors, services
 from messaging.payloads import message_payload
 
 logger = logging.getLogger(__name__)
@@ -67,12 +68,18 @@ def _turn(conversation_id: int) -> asyncio.Lock:
     return lock
 
 
-class FrameError(Exception):
-    def __init__(self, code: str, detail: str, **echo):
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
-        self.echo = echo
+class FrameError(Invalid):
+    """A frame the consumer refuses itself. It names what its error frame echoes (`echo`, in
+    the error's extra), since the frame may not have been read; a service's error echoes the
+    frame's ids."""
+
+
+class FrameTooLarge(FrameError, TooLarge):
+    code = TooLarge.code
+
+
+class FrameNotFound(FrameError, NotFound):
+    code = NotFound.code
 
 
 def _echo(frame: dict) -> dict:
@@ -84,7 +91,7 @@ def _int_field(frame: dict, name: str, *, required=True, default=None) -> int | 
     if value is None and not required:
         return default
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise FrameError("invalid", f"'{name}' must be a non-negative integer.", **_echo(frame))
+        raise FrameError(f"'{name}' must be a non-negative integer.", **_echo(frame))
     return value
 
 
@@ -159,12 +166,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.user_id = self.user.id  # read for every event: once, not through the lazy proxy
         self.user_group = events.user_group(self.user_id)
         await self.channel_layer.group_add(self.user_group, self.channel_name)
-        await database_sync_to_async(services.presence_seen)(user=self.user)
+        await database_sync_to_async(presence.presence_seen)(user=self.user)
 
     async def disconnect(self, code):
         if getattr(self, "user_group", None):
             await self.channel_layer.group_discard(self.user_group, self.channel_name)
-            await database_sync_to_async(services.presence_seen)(user=self.user)
+            await database_sync_to_async(presence.presence_seen)(user=self.user)
         for conversation_id in list(getattr(self, "subscriptions", ())):
             await self.channel_layer.group_discard(
                 events.conversation_group(conversation_id), self.channel_name
@@ -176,37 +183,37 @@ class LiveConsumer(AsyncWebsocketConsumer):
             frame = self.parse_frame(text_data, bytes_data)
             handler = self.handlers.get(frame["type"])
             if handler is None:
-                raise FrameError("invalid", f"Unknown frame type {frame['type']!r}.")
+                raise FrameError(f"Unknown frame type {frame['type']!r}.")
             await handler(self, frame)
         except FrameError as error:
-            await self.send_error(error.code, error.detail, **error.echo)
-        except services.MessagingError as error:
-            await self.send_error(error.code, error.detail, **_echo(frame), **error.extra)
+            await self.send_json(error_frame(error))
+        except ApplicationError as error:
+            await self.send_json(error_frame(error, **_echo(frame)))
         except Exception:
             # A bug must not take the socket down with it: log it, tell the client, go on.
             logger.exception("websocket frame failed for user %s", getattr(self.user, "id", None))
-            await self.send_error("server_error", "Something went wrong.", **_echo(frame))
+            await self.send_json(
+                {"type": "error", "code": "server_error", "detail": "Something went wrong."}
+                | _echo(frame)
+            )
 
     def parse_frame(self, text_data, bytes_data) -> dict:
         if text_data is None:
-            raise FrameError("invalid", "Frames must be JSON text.")
+            raise FrameError("Frames must be JSON text.")
         if len(text_data) > settings.WEBSOCKET_MAX_FRAME_BYTES or (
             len(text_data.encode()) > settings.WEBSOCKET_MAX_FRAME_BYTES
         ):
-            raise FrameError("too_large", "Frames may be at most 256 KiB.")
+            raise FrameTooLarge("Frames may be at most 256 KiB.")
         try:
             frame = json.loads(text_data)
         except ValueError:
-            raise FrameError("invalid", "Frames must be JSON objects.") from None
+            raise FrameError("Frames must be JSON objects.") from None
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
-            raise FrameError("invalid", "Frames must be JSON objects with a string 'type'.")
+            raise FrameError("Frames must be JSON objects with a string 'type'.")
         return frame
 
     async def send_json(self, payload: dict) -> None:
         await self.send(text_data=json.dumps(payload, separators=(",", ":")))
-
-    async def send_error(self, code: str, detail: str, **extra) -> None:
-        await self.send_json({"type": "error", "code": code, "detail": detail, **extra})
 
     # --- client frames ------------------------------------------------------------------------
 
@@ -216,7 +223,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         now = time.monotonic()
         if now - getattr(self, "presence_at", 0) > 50:
             self.presence_at = now
-            await database_sync_to_async(services.presence_seen)(user=self.user)
+            await database_sync_to_async(presence.presence_seen)(user=self.user)
 
     async def handle_subscribe(self, frame):
         conversation_id = _int_field(frame, "conversation")
@@ -225,7 +232,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             user=self.user, conversation_id=conversation_id
         )
         if conversation is None:
-            raise FrameError("not_found", services.NOT_FOUND, conversation=conversation_id)
+            raise FrameNotFound(services.NOT_FOUND, conversation=conversation_id)
         # Join the group before reading the database: whatever commits in between arrives
         # twice (merged by id on the client), never zero times. Re-joining also renews the
         # group's expiry in channels-redis.
@@ -268,7 +275,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def handle_message_send(self, frame):
         _int_field(frame, "conversation")
         if "client_id" not in frame:
-            raise FrameError("invalid", "message.send needs a client_id.", **_echo(frame))
+            raise FrameError("message.send needs a client_id.", **_echo(frame))
         async with _turn(frame["conversation"]):
             result = await _send_in_pool(
                 conversation_id=frame["conversation"],
@@ -284,7 +291,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
                     "type": "policy.warning",
                     "client_id": frame["client_id"],
                     "conversation": frame["conversation"],
-                    "reasons": [{"code": r.code, "text": r.text} for r in result.warning],
+                    "reasons": [reason.as_dict() for reason in result.warning],
                 }
             )
             return
@@ -309,7 +316,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
                     "type": "policy.warning",
                     "message": frame["message"],
                     "conversation": result.message.conversation_id,
-                    "reasons": [{"code": r.code, "text": r.text} for r in result.warning],
+                    "reasons": [reason.as_dict() for reason in result.warning],
                 }
             )
 

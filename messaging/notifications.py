@@ -82,8 +82,8 @@ class Member:
 def members_for_send(*, conversation_id: int) -> list[Member]:
     """Every member of a conversation with what a send needs, in one query: their unread
     count (for conversation.updated; Participant.unread_count, kept by the services), their digest
-    settings and their digest's state. Hand-written SQL for the same reason as
-    services._locked_membership: the ORM's subquery and joins cost more CPU than the query."""
+    settings and their digest's state. Hand-written SQL, as the send's own statements are
+    (messaging/services/send_sql.py says why): the ORM's joins cost more CPU than the query."""
     sql = members_sql(Participant._meta.db_table, where="p.conversation_id = %s")
     with connection.cursor() as cursor:
         cursor.execute(sql, [conversation_id])

@@ -3,7 +3,6 @@ not theirs is simply not found (and answers exactly like one that does not exist
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -14,10 +13,10 @@ from messaging.models import (
     Attachment,
     Conversation,
     Message,
-    MessagingPreferences,
     Participant,
 )
 from messaging.payloads import message_payload, user_payload
+from messaging.presence import presence_of
 
 
 def with_payload_relations(messages: QuerySet) -> QuerySet:
@@ -231,26 +230,6 @@ def unread_by_conversation(*, user) -> dict[int, int]:
         "conversation_id", "unread_count"
     )
     return dict(rows)
-
-
-PRESENCE_ONLINE_SECONDS = 60
-
-
-def presence_of(*, user) -> dict | None:
-    """{"online": bool, "last_seen_at": datetime}, or None when the person does not share it."""
-    from messaging.services import presence_cache_key  # services imports this module
-
-    preferences = MessagingPreferences.objects.filter(user=user).first()
-    if preferences is None or not preferences.share_presence:
-        return None
-    # The cache has the latest moment; the row, written at most every few minutes, outlives it.
-    seen = [cache.get(presence_cache_key(user.pk)), preferences.last_seen_at]
-    seen = [moment for moment in seen if moment is not None]
-    if not seen:
-        return None
-    last_seen_at = max(seen)
-    age = (timezone.now() - last_seen_at).total_seconds()
-    return {"online": age < PRESENCE_ONLINE_SECONDS, "last_seen_at": last_seen_at}
 
 
 # --- For other apps' records (the dispute dossier) ------------------------------------------

@@ -48,10 +48,7 @@ def conversation_settings(request, conversation_id):
     change = choices.get(request.POST.get("action", ""))
     if change is None:
         return redirect("messaging:thread", conversation_id=conversation_id)
-    try:
-        services.participant_update(conversation_id=conversation_id, user=request.user, **change)
-    except services.NotFound:
-        raise Http404("No such conversation.") from None
+    services.participant_update(conversation_id=conversation_id, user=request.user, **change)
     labels = {
         "mute": "Muted: no e-mails for this conversation.",
         "unmute": "Unmuted.",
@@ -99,7 +96,7 @@ def open_direct(request, handle):
     other = get_object_or_404(get_user_model(), handle=handle.lower(), is_active=True)
     try:
         conversation = services.conversation_open_direct(user=request.user, other=other)
-    except services.MessagingError as error:
+    except ApplicationError as error:
         messages.error(request, error.detail)
         return redirect("messaging:inbox")
     return redirect("messaging:thread", conversation_id=conversation.pk)
@@ -119,13 +116,8 @@ def attachment_upload(request, conversation_id, handler):
         attachment = services.attachment_upload(
             conversation_id=conversation_id, uploader=request.user, uploaded_file=uploaded
         )
-    except services.NotFound:
-        raise Http404("No such conversation.") from None
     except ApplicationError as refused:
         return error_json(refused)
-    except services.MessagingError as error:
-        status = 413 if error.code == "too_large" else 400 if error.code == "invalid" else 403
-        return JsonResponse({"error": error.detail, "code": error.code}, status=status)
     return JsonResponse(attachment_payload(attachment), status=201)
 
 
@@ -221,7 +213,7 @@ def block(request, handle):
     other = get_object_or_404(get_user_model(), handle=handle.lower())
     try:
         services.user_block(blocker=request.user, blocked=other)
-    except services.MessagingError as error:
+    except ApplicationError as error:
         messages.error(request, error.detail)
     else:
         messages.success(
@@ -266,7 +258,7 @@ def report(request, handle):
                 details=form.cleaned_data["details"],
                 message=message,
             )
-        except services.MessagingError as error:
+        except ApplicationError as error:
             messages.error(request, error.detail)
         else:
             messages.success(request, "Thank you. Our team will look into it.")

@@ -5,7 +5,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.urls import reverse
 
-from messaging import notifications, services
+from messaging import notifications, presence, services
 from messaging.models import Message, Report
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +121,7 @@ class TestPrivacySwitches:
         assert "read" not in self.drain(layer, channel)
 
     def test_presence_off_is_not_shown(self, client, direct, alice, bob):
-        services.presence_seen(user=bob)
+        presence.presence_seen(user=bob)
         client.force_login(alice)
         url = reverse("messaging:thread", args=[direct.pk])
         assert "Online" in client.get(url).content.decode()
