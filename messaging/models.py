@@ -61,10 +61,6 @@ class Conversation(models.Model):
     def __str__(self):
         return self.title or f"{self.get_kind_display()} conversation {self.pk}"
 
-    @property
-    def group_name(self) -> str:
-        return f"conversation.{self.pk}"
-
 
 class Participant(models.Model):
     conversation = models.ForeignKey(
@@ -137,10 +133,6 @@ class Message(models.Model):
 
     def __str__(self):
         return f"#{self.seq} in {self.conversation_id}"
-
-    @property
-    def deleted(self) -> bool:
-        return self.deleted_at is not None
 
 
 class MessageRevision(models.Model):

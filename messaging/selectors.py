@@ -242,12 +242,6 @@ def direct_conversation_between(*, user_a, user_b) -> Conversation | None:
     ).first()
 
 
-def has_written(*, conversation_id: int, user) -> bool:
-    return Message.objects.filter(
-        conversation_id=conversation_id, sender=user, kind=Message.Kind.USER
-    ).exists()
-
-
 def conversation_record(*, conversation_id: int) -> list[dict]:
     """Every message of a conversation as plain data, for a record that must stand on its own:
     deleted messages keep their body, every earlier version is listed, files carry their

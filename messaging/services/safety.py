@@ -16,12 +16,6 @@ if TYPE_CHECKING:
     from profiles.models import User
 
 
-def is_blocked_between(user_a: User, user_b: User) -> bool:
-    return Block.objects.filter(
-        Q(blocker=user_a, blocked=user_b) | Q(blocker=user_b, blocked=user_a)
-    ).exists()
-
-
 def check_not_blocked(user: User, other_id: int) -> None:
     """One query; a message that says who blocked whom, without naming a blocker to the blocked."""
     for block in Block.objects.filter(

@@ -6,7 +6,7 @@ from channels.layers import get_channel_layer
 from django.urls import reverse
 
 from messaging import notifications, presence, services
-from messaging.models import Message, Report
+from messaging.models import Block, Message, Report
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ class TestBlocking:
         assert "Bob Freelancer" in settings_page and "Unblock" in settings_page
 
         client.post(reverse("messaging:unblock", args=[bob.handle]))
-        assert not services.is_blocked_between(alice, bob)
+        assert not Block.objects.filter(blocker=alice, blocked=bob).exists()
 
     def test_the_message_button_explains_a_block(self, client, alice, bob):
         services.user_block(blocker=bob, blocked=alice)
