@@ -12,6 +12,7 @@ import logging
 import time
 import weakref
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, cast
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -25,13 +26,18 @@ from django.utils.functional import empty
 from core.exceptions import ApplicationError, Invalid, NotFound, TooLarge, error_frame
 from messaging import events, presence, selectors, services
 from messaging.payloads import message_payload
+from messaging.services import SendResult
+
+if TYPE_CHECKING:
+    from messaging.models import Conversation
+    from profiles.models import User
 
 logger = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
 
 
-def _message_send_in_thread(loop, kwargs):
+def _message_send_in_thread(loop: asyncio.AbstractEventLoop, kwargs: dict[str, Any]) -> SendResult:
     # Each thread has its own connection from psycopg's pool: given back after every send
     # (close_old_connections returns it with CONN_MAX_AGE=0), as database_sync_to_async would.
     close_old_connections()
@@ -51,7 +57,7 @@ def _message_send_in_thread(loop, kwargs):
 _SEND_THREADS = ThreadPoolExecutor(thread_name_prefix="tandem-send")
 
 
-async def _send_in_pool(**kwargs):
+async def _send_in_pool(**kwargs: Any) -> SendResult:
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(_SEND_THREADS, _message_send_in_thread, loop, kwargs)
 
@@ -69,9 +75,9 @@ def _turn(conversation_id: int) -> asyncio.Lock:
 
 
 class FrameError(Invalid):
-    """A frame the consumer refuses itself. It names what its error frame echoes (`echo`, in
-    the error's extra), since the frame may not have been read; a service's error echoes the
-    frame's ids."""
+    """A frame the consumer refuses itself. What it is given besides its detail is what its
+    error frame echoes, since the frame may not have been read (a service's error echoes the
+    frame's ids)."""
 
 
 class FrameTooLarge(FrameError, TooLarge):
@@ -82,13 +88,14 @@ class FrameNotFound(FrameError, NotFound):
     code = NotFound.code
 
 
-def _echo(frame: dict) -> dict:
+def _echo(frame: dict[str, Any]) -> dict[str, Any]:
     return {k: frame[k] for k in ("client_id", "conversation", "message") if k in frame}
 
 
-def _int_field(frame: dict, name: str, *, required=True, default=None) -> int | None:
-    value = frame.get(name, default)
-    if value is None and not required:
+def _int_field(frame: dict[str, Any], name: str, *, default: int | None = None) -> int:
+    """A non-negative integer field; `default`, if given, when it is missing or null."""
+    value = frame.get(name)
+    if value is None and default is not None:
         return default
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise FrameError(f"'{name}' must be a non-negative integer.", **_echo(frame))
@@ -138,7 +145,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 with contextlib.suppress(asyncio.CancelledError, StopConsumer):
                     await task
 
-    async def dispatch(self, message):
+    async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels' dispatch first runs close_old_connections() in the database thread, for
         # every message: every frame and every live event of every socket queued behind the
         # sends in the process's one database thread (21 hops per message in a 10-member
@@ -149,14 +156,20 @@ class LiveConsumer(AsyncWebsocketConsumer):
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
 
-    async def connect(self):
+    user: "User"  # AnonymousUser for a stranger, whose socket is closed before any frame
+    user_id: int
+    user_group: str
+    subscriptions: set[int]
+    presence_at: float
+
+    async def connect(self) -> None:
         user = self.scope.get("user")
         # Channels' AuthMiddleware hands a lazy proxy it has already resolved: every attribute
         # read through it costs two more Python calls, and a send reads the sender's fields a
         # dozen times. Keep the user itself.
         wrapped = getattr(user, "_wrapped", empty)
-        self.user = user if wrapped is empty else wrapped
-        self.subscriptions: set[int] = set()
+        self.user = cast("User", user if wrapped is empty else wrapped)
+        self.subscriptions = set()
         # Accept first, then close: a close before accept becomes an HTTP 403 and the browser
         # only sees 1006, never the reason.
         await self.accept()
@@ -168,7 +181,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(self.user_group, self.channel_name)
         await database_sync_to_async(presence.presence_seen)(user=self.user)
 
-    async def disconnect(self, code):
+    async def disconnect(self, code: int) -> None:
         if getattr(self, "user_group", None):
             await self.channel_layer.group_discard(self.user_group, self.channel_name)
             await database_sync_to_async(presence.presence_seen)(user=self.user)
@@ -177,8 +190,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 events.conversation_group(conversation_id), self.channel_name
             )
 
-    async def receive(self, text_data=None, bytes_data=None):
-        frame = {}
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        frame: dict[str, Any] = {}
         try:
             frame = self.parse_frame(text_data, bytes_data)
             handler = self.handlers.get(frame["type"])
@@ -197,7 +210,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 | _echo(frame)
             )
 
-    def parse_frame(self, text_data, bytes_data) -> dict:
+    def parse_frame(self, text_data: str | None, bytes_data: bytes | None) -> dict[str, Any]:
         if text_data is None:
             raise FrameError("Frames must be JSON text.")
         if len(text_data) > settings.WEBSOCKET_MAX_FRAME_BYTES or (
@@ -212,12 +225,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
             raise FrameError("Frames must be JSON objects with a string 'type'.")
         return frame
 
-    async def send_json(self, payload: dict) -> None:
+    async def send_json(self, payload: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(payload, separators=(",", ":")))
 
     # --- client frames ------------------------------------------------------------------------
 
-    async def handle_ping(self, frame):
+    async def handle_ping(self, frame: dict[str, Any]) -> None:
         await self.send_json({"type": "pong"})
         # The page pings every 25 s: reuse it as the presence heartbeat, at most once a minute.
         now = time.monotonic()
@@ -225,9 +238,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
             self.presence_at = now
             await database_sync_to_async(presence.presence_seen)(user=self.user)
 
-    async def handle_subscribe(self, frame):
+    async def handle_subscribe(self, frame: dict[str, Any]) -> None:
         conversation_id = _int_field(frame, "conversation")
-        after = _int_field(frame, "after", required=False, default=0)
+        after = _int_field(frame, "after", default=0)
         conversation = await database_sync_to_async(selectors.conversation_for)(
             user=self.user, conversation_id=conversation_id
         )
@@ -252,7 +265,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         )
 
     @staticmethod
-    def _catch_up(conversation, after):
+    def _catch_up(
+        conversation: "Conversation", after: int
+    ) -> tuple[int, list[dict[str, Any]], bool]:
         cursor, messages, has_more = selectors.catch_up(
             conversation=conversation,
             after=after,
@@ -261,7 +276,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         )
         return cursor, [message_payload(m) for m in messages], has_more
 
-    async def handle_unsubscribe(self, frame):
+    async def handle_unsubscribe(self, frame: dict[str, Any]) -> None:
         conversation_id = _int_field(frame, "conversation")
         await self._leave(conversation_id)
         await self.send_json({"type": "unsubscribed", "conversation": conversation_id})
@@ -272,7 +287,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             events.conversation_group(conversation_id), self.channel_name
         )
 
-    async def handle_message_send(self, frame):
+    async def handle_message_send(self, frame: dict[str, Any]) -> None:
         _int_field(frame, "conversation")
         if "client_id" not in frame:
             raise FrameError("message.send needs a client_id.", **_echo(frame))
@@ -296,13 +311,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
             )
             return
         payload = result.payload
-        if payload is None:  # a resend: the stored message, with its relations loaded
+        if payload is None and result.message is not None:
+            # A resend: the stored message, with its relations loaded.
             payload = await database_sync_to_async(message_payload)(result.message)
         await self.send_json(
             {"type": "message.ack", "client_id": frame["client_id"], "message": payload}
         )
 
-    async def handle_message_edit(self, frame):
+    async def handle_message_edit(self, frame: dict[str, Any]) -> None:
         _int_field(frame, "message")
         result = await database_sync_to_async(services.message_edit)(
             message_id=frame["message"],
@@ -310,29 +326,30 @@ class LiveConsumer(AsyncWebsocketConsumer):
             body=frame.get("body"),
             confirm=frame.get("confirm") is True,
         )
-        if result.warning:
+        edited = result.message  # an edit's warning names the message it is about
+        if result.warning and edited is not None:
             await self.send_json(
                 {
                     "type": "policy.warning",
                     "message": frame["message"],
-                    "conversation": result.message.conversation_id,
+                    "conversation": edited.conversation_id,
                     "reasons": [reason.as_dict() for reason in result.warning],
                 }
             )
 
-    async def handle_message_delete(self, frame):
+    async def handle_message_delete(self, frame: dict[str, Any]) -> None:
         _int_field(frame, "message")
         await database_sync_to_async(services.message_delete)(
             message_id=frame["message"], by=self.user
         )
 
-    async def handle_typing(self, frame):
+    async def handle_typing(self, frame: dict[str, Any]) -> None:
         _int_field(frame, "conversation")
         await database_sync_to_async(services.typing_notify)(
             conversation_id=frame["conversation"], user=self.user
         )
 
-    async def handle_read(self, frame):
+    async def handle_read(self, frame: dict[str, Any]) -> None:
         _int_field(frame, "conversation")
         _int_field(frame, "message")
         await database_sync_to_async(services.conversation_mark_read)(
@@ -352,7 +369,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     # --- events from the channel layer (messaging.events.live_event) ----------------------------
 
-    async def live_event(self, event):
+    async def live_event(self, event: events.Event) -> None:
         conversation_id = event.get("conversation")
         if conversation_id is not None and conversation_id not in self.subscriptions:
             return
@@ -368,4 +385,5 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if text is not None:
             # Straight to the server, as self.send would after two more calls: this runs for
             # every member of a room on every message.
-            await self.base_send({"type": "websocket.send", "text": text})
+            # ASGI lets a text frame leave out `bytes`; asgiref's TypedDict asks for both keys.
+            await self.base_send({"type": "websocket.send", "text": text})  # type: ignore[arg-type]

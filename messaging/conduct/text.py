@@ -128,7 +128,9 @@ class MessageText:
                 merged.append((lo, hi))
         return merged
 
-    def near(self, anchors: tuple[str, ...], pattern: re.Pattern, width: int = 100):
+    def near(
+        self, anchors: tuple[str, ...], pattern: re.Pattern[str], width: int = 100
+    ) -> Iterator[re.Match[str]]:
         """Matches of `pattern` within `width` characters of a literal anchor (a fast filter)."""
         for lo, hi in self.windows(anchors, width):
             yield from pattern.finditer(self.low, lo, hi)

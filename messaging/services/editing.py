@@ -50,7 +50,9 @@ def _own_message_in_window(*, message_id: object, by: User) -> Message:
     return message
 
 
-def message_edit(*, message_id: int, by: User, body: str, confirm: bool = False) -> SendResult:
+def message_edit(
+    *, message_id: int, by: User, body: str | None, confirm: bool = False
+) -> SendResult:
     """A new body for one's own message. Like a send, the conduct check warns first and, once
     confirmed, flags the message for review again."""
     text = check_body(body)
@@ -106,7 +108,7 @@ def message_delete(*, message_id: int, by: User) -> Message:
     # sender): not any more.
     Participant.objects.filter(
         conversation_id=message.conversation_id, last_read_seq__lt=message.seq
-    ).exclude(user_id=message.sender_id).update(unread_count=F("unread_count") - 1)
+    ).exclude(user_id=by.pk).update(unread_count=F("unread_count") - 1)
     message = with_payload_relations(Message.objects.filter(pk=message.pk)).get()
     publish_message_updated(message)
     return message

@@ -219,19 +219,24 @@ def _message_insert_plan(vendor: str) -> tuple[str, list[Callable[[Message], Any
     values are read straight off the message: get_db_prep_save on its eleven fields was ~10 %
     of a send's CPU and returned them unchanged (tests/messaging check the two agree)."""
     fields = [f for f in Message._meta.concrete_fields if not f.primary_key]
+    # PostgreSQL's own operations type integers for its driver (psycopg's Int4, Int8).
+    typed_ints: dict[str, Callable[[int], Any]] = (
+        getattr(connection.ops, "integerfield_type_map", {}) if vendor == "postgresql" else {}
+    )
     getters: list[Callable[[Message], Any]] = []
     for model_field in fields:
         kind, attname = model_field.get_internal_type(), model_field.attname
-        if vendor == "postgresql" and kind in connection.ops.integerfield_type_map:
-            typed = connection.ops.integerfield_type_map[kind]
-            getters.append(functools.partial(_typed_int, attname=attname, typed=typed))
+        if kind in typed_ints:
+            getters.append(functools.partial(_typed_int, attname=attname, typed=typed_ints[kind]))
         elif vendor == "postgresql" and kind in _PLAIN_ON_POSTGRESQL:
             getters.append(operator.attrgetter(attname))
         else:
             getters.append(functools.partial(_prepared_for_save, model_field=model_field))
+    # A concrete field always has a column (django-stubs types it for any field, which may not).
+    columns = ", ".join(f.column for f in fields)  # type: ignore[misc]
     sql = (
         f"INSERT INTO {Message._meta.db_table}"  # noqa: S608 - names from model meta
-        f" ({', '.join(f.column for f in fields)}) VALUES ({', '.join(['%s'] * len(fields))})"
+        f" ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
     )
     return sql, getters
 

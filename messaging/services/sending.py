@@ -128,7 +128,7 @@ def _send(
         reasons=reasons,
     )
     if conversation.kind == Conversation.Kind.DIRECT and not membership.replied_before:
-        _record_first_reply(message)
+        _record_first_reply(message, sender)
     return SendResult(message=message, created=True, payload=payload)
 
 
@@ -172,7 +172,8 @@ def _check_may_write(membership: send_sql.Membership, sender: User) -> None:
             if conversation.user_low_id == sender.pk
             else conversation.user_low_id
         )
-        check_not_blocked(sender, other_id)  # raises, with the right words
+        if other_id is not None:  # always, in a direct conversation: the only kind with blocks
+            check_not_blocked(sender, other_id)  # raises, with the right words
 
 
 def _store_message(
@@ -217,10 +218,10 @@ def _store_message(
     return message, payload
 
 
-def _record_first_reply(message: Message) -> None:
+def _record_first_reply(message: Message, sender: User) -> None:
     """The first answer in a new direct conversation feeds the sender's response-time figure."""
     replied_before = (
-        Message.objects.filter(conversation_id=message.conversation_id, sender=message.sender)
+        Message.objects.filter(conversation_id=message.conversation_id, sender=sender)
         .exclude(pk=message.pk)
         .exists()
     )
@@ -228,13 +229,13 @@ def _record_first_reply(message: Message) -> None:
         return
     opener = (
         Message.objects.filter(conversation_id=message.conversation_id, kind=Message.Kind.USER)
-        .exclude(sender=message.sender)
+        .exclude(sender=sender)
         .order_by("seq")
         .first()
     )
     if opener is not None:
         response_time_record(
-            user=message.sender,
+            user=sender,
             kind="message",
             started_at=opener.created_at,
             responded_at=message.created_at,
