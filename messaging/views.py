@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -144,7 +144,7 @@ def attachment_upload(
 @require_GET
 def attachment_download(
     request: AuthenticatedHttpRequest, conversation_id: int, attachment_id: int
-) -> HttpResponse:
+) -> HttpResponseBase:
     conversation = _conversation_or_404(request.user, conversation_id)
     attachment = (
         Attachment.objects.filter(pk=attachment_id, conversation=conversation)
