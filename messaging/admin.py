@@ -1,4 +1,8 @@
+from __future__ import annotations
+
 from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from messaging.models import (
@@ -18,29 +22,26 @@ class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
 class ParticipantInline(ReadOnlyInline):
     model = Participant
-    fields = ["user", "last_read_seq", "muted", "archived", "joined_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("user", "last_read_seq", "muted", "archived", "joined_at")
 
 
 class RevisionInline(ReadOnlyInline):
     model = MessageRevision
-    fields = ["action", "body", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("action", "body", "created_at")
 
 
 class AttachmentInline(ReadOnlyInline):
     model = Attachment
-    fields = ["name", "size", "content_type", "sha256", "uploader", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("name", "size", "content_type", "sha256", "uploader", "created_at")
 
 
 @admin.register(Conversation)
@@ -64,10 +65,10 @@ class ConversationAdmin(admin.ModelAdmin):
         "created_at",
     ]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Conversation | None = None) -> bool:
         return False
 
 
@@ -103,16 +104,16 @@ class MessageAdmin(admin.ModelAdmin):
     ]
 
     @admin.display(description="body")
-    def short_body(self, message):
+    def short_body(self, message: Message) -> str:
         return message.body[:80]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
         return False
 
 
@@ -131,26 +132,26 @@ class PolicyFlagAdmin(admin.ModelAdmin):
     list_filter = [("reviewed_at", admin.EmptyFieldListFilter), "created_at"]
     search_fields = ["sender__email", "sender__name", "message__body"]
     list_select_related = ["sender", "message", "reviewed_by"]
-    readonly_fields = ["message", "sender", "reasons", "created_at", "reviewed_at", "reviewed_by"]
-    fields = readonly_fields + ["review_note"]
+    readonly_fields = ("message", "sender", "reasons", "created_at", "reviewed_at", "reviewed_by")
+    fields = (*readonly_fields, "review_note")
     actions = ["mark_reviewed"]
 
     @admin.display(description="reasons")
-    def reason_codes(self, flag):
+    def reason_codes(self, flag: PolicyFlag) -> str:
         return ", ".join(reason.get("code", "") for reason in flag.reasons)
 
     @admin.display(description="message")
-    def message_body(self, flag):
+    def message_body(self, flag: PolicyFlag) -> str:
         return flag.message.body[:120]
 
     @admin.action(description="Mark selected flags as reviewed")
-    def mark_reviewed(self, request, queryset):
+    def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[PolicyFlag]) -> None:
         count = queryset.filter(reviewed_at__isnull=True).update(
             reviewed_at=timezone.now(), reviewed_by=request.user
         )
         self.message_user(request, f"Marked {count} flag(s) as reviewed.")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
@@ -173,13 +174,13 @@ class ReportAdmin(admin.ModelAdmin):
     actions = ["mark_resolved"]
 
     @admin.action(description="Mark selected reports as resolved")
-    def mark_resolved(self, request, queryset):
+    def mark_resolved(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
         count = queryset.filter(resolved_at__isnull=True).update(
             resolved_at=timezone.now(), resolved_by=request.user
         )
         self.message_user(request, f"Resolved {count} report(s).")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 

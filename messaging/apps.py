@@ -1,4 +1,5 @@
 import logging
+from typing import Any
 
 from django.apps import AppConfig
 from django.conf import settings
@@ -9,11 +10,11 @@ logger = logging.getLogger(__name__)
 class MessagingConfig(AppConfig):
     name = "messaging"
 
-    def ready(self):
+    def ready(self) -> None:
         # Said once at start, on purpose: past `capacity` queued events a channel drops new ones
         # silently (channels-redis and the in-memory layer both do). Nothing is lost by it,
         # since pages catch up by version, but whoever reads the log should know the limit.
-        layer = settings.CHANNEL_LAYERS.get("default", {})
+        layer: dict[str, Any] = settings.CHANNEL_LAYERS.get("default", {})
         config = layer.get("CONFIG", {})
         logger.info(
             "channel layer %s: capacity %s events per channel (beyond it events are dropped "

@@ -10,7 +10,9 @@ import logging
 import time
 import weakref
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, cast
 
+from asgiref.typing import ASGIReceiveCallable, ASGISendCallable
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -18,17 +20,25 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils.functional import empty
 
+from core.exceptions import ApplicationError, Invalid, NotFound, TooLarge, error_frame
 from core.realtime.consumer import run_consumer
 from core.realtime.switches import is_stock
-from messaging import events, selectors, services
+from messaging import events, presence, selectors, services
 from messaging.payloads import message_payload
+from messaging.services import SendResult
+
+if TYPE_CHECKING:
+    from channels.consumer import _ChannelScope  # the stubs' scope type; not in channels itself
+
+    from messaging.models import Conversation
+    from profiles.models import User
 
 logger = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
 
 
-def _message_send_in_thread(loop, kwargs):
+def _message_send_in_thread(loop: asyncio.AbstractEventLoop, kwargs: dict[str, Any]) -> SendResult:
     # Each thread has its own connection from psycopg's pool: given back after every send
     # (close_old_connections returns it with CONN_MAX_AGE=0), as database_sync_to_async would.
     close_old_connections()
@@ -48,7 +58,7 @@ def _message_send_in_thread(loop, kwargs):
 _SEND_THREADS = ThreadPoolExecutor(thread_name_prefix="tandem-send")
 
 
-async def _send_in_pool(**kwargs):
+async def _send_in_pool(**kwargs: Any) -> SendResult:
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(_SEND_THREADS, _message_send_in_thread, loop, kwargs)
 
@@ -65,29 +75,38 @@ def _turn(conversation_id: int) -> asyncio.Lock:
     return lock
 
 
-class FrameError(Exception):
-    def __init__(self, code: str, detail: str, **echo):
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
-        self.echo = echo
+class FrameError(Invalid):
+    """A frame the consumer refuses itself. What it is given besides its detail is what its
+    error frame echoes, since the frame may not have been read (a service's error echoes the
+    frame's ids)."""
 
 
-def _echo(frame: dict) -> dict:
+class FrameTooLarge(FrameError, TooLarge):
+    code = TooLarge.code
+
+
+class FrameNotFound(FrameError, NotFound):
+    code = NotFound.code
+
+
+def _echo(frame: dict[str, Any]) -> dict[str, Any]:
     return {k: frame[k] for k in ("client_id", "conversation", "message") if k in frame}
 
 
-def _int_field(frame: dict, name: str, *, required=True, default=None) -> int | None:
-    value = frame.get(name, default)
-    if value is None and not required:
+def _int_field(frame: dict[str, Any], name: str, *, default: int | None = None) -> int:
+    """A non-negative integer field; `default`, if given, when it is missing or null."""
+    value = frame.get(name)
+    if value is None and default is not None:
         return default
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise FrameError("invalid", f"'{name}' must be a non-negative integer.", **_echo(frame))
+        raise FrameError(f"'{name}' must be a non-negative integer.", **_echo(frame))
     return value
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
-    async def __call__(self, scope, receive, send):
+    async def __call__(
+        self, scope: "_ChannelScope", receive: ASGIReceiveCallable, send: ASGISendCallable
+    ) -> None:
         """Channels' AsyncConsumer.__call__, or the same with a leaner loop than
         await_many_dispatch: one task per source, not one per message (docs/adr/0005)."""
         if is_stock("consumer_loop"):
@@ -95,7 +114,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         else:
             await run_consumer(self, scope, receive, send)
 
-    async def dispatch(self, message):
+    async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels' dispatch first runs close_old_connections() in the database thread, for
         # every message: every frame and every live event of every socket queued behind the
         # sends in the process's one database thread (21 hops per message in a 10-member
@@ -106,14 +125,20 @@ class LiveConsumer(AsyncWebsocketConsumer):
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
 
-    async def connect(self):
+    user: "User"  # AnonymousUser for a stranger, whose socket is closed before any frame
+    user_id: int
+    user_group: str
+    subscriptions: set[int]
+    presence_at: float
+
+    async def connect(self) -> None:
         user = self.scope.get("user")
         # Channels' AuthMiddleware hands a lazy proxy it has already resolved: every attribute
         # read through it costs two more Python calls, and a send reads the sender's fields a
         # dozen times. Keep the user itself.
         wrapped = getattr(user, "_wrapped", empty)
-        self.user = user if wrapped is empty else wrapped
-        self.subscriptions: set[int] = set()
+        self.user = cast("User", user if wrapped is empty else wrapped)
+        self.subscriptions = set()
         # Accept first, then close: a close before accept becomes an HTTP 403 and the browser
         # only sees 1006, never the reason.
         await self.accept()
@@ -123,73 +148,73 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.user_id = self.user.id  # read for every event: once, not through the lazy proxy
         self.user_group = events.user_group(self.user_id)
         await self.channel_layer.group_add(self.user_group, self.channel_name)
-        await database_sync_to_async(services.presence_seen)(user=self.user)
+        await database_sync_to_async(presence.presence_seen)(user=self.user)
 
-    async def disconnect(self, code):
+    async def disconnect(self, code: int) -> None:
         if getattr(self, "user_group", None):
             await self.channel_layer.group_discard(self.user_group, self.channel_name)
-            await database_sync_to_async(services.presence_seen)(user=self.user)
+            await database_sync_to_async(presence.presence_seen)(user=self.user)
         for conversation_id in list(getattr(self, "subscriptions", ())):
             await self.channel_layer.group_discard(
                 events.conversation_group(conversation_id), self.channel_name
             )
 
-    async def receive(self, text_data=None, bytes_data=None):
-        frame = {}
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        frame: dict[str, Any] = {}
         try:
             frame = self.parse_frame(text_data, bytes_data)
             handler = self.handlers.get(frame["type"])
             if handler is None:
-                raise FrameError("invalid", f"Unknown frame type {frame['type']!r}.")
+                raise FrameError(f"Unknown frame type {frame['type']!r}.")
             await handler(self, frame)
         except FrameError as error:
-            await self.send_error(error.code, error.detail, **error.echo)
-        except services.MessagingError as error:
-            await self.send_error(error.code, error.detail, **_echo(frame), **error.extra)
+            await self.send_json(error_frame(error))
+        except ApplicationError as error:
+            await self.send_json(error_frame(error, **_echo(frame)))
         except Exception:
             # A bug must not take the socket down with it: log it, tell the client, go on.
             logger.exception("websocket frame failed for user %s", getattr(self.user, "id", None))
-            await self.send_error("server_error", "Something went wrong.", **_echo(frame))
+            await self.send_json(
+                {"type": "error", "code": "server_error", "detail": "Something went wrong."}
+                | _echo(frame)
+            )
 
-    def parse_frame(self, text_data, bytes_data) -> dict:
+    def parse_frame(self, text_data: str | None, bytes_data: bytes | None) -> dict[str, Any]:
         if text_data is None:
-            raise FrameError("invalid", "Frames must be JSON text.")
+            raise FrameError("Frames must be JSON text.")
         if len(text_data) > settings.WEBSOCKET_MAX_FRAME_BYTES or (
             len(text_data.encode()) > settings.WEBSOCKET_MAX_FRAME_BYTES
         ):
-            raise FrameError("too_large", "Frames may be at most 256 KiB.")
+            raise FrameTooLarge("Frames may be at most 256 KiB.")
         try:
             frame = json.loads(text_data)
         except ValueError:
-            raise FrameError("invalid", "Frames must be JSON objects.") from None
+            raise FrameError("Frames must be JSON objects.") from None
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
-            raise FrameError("invalid", "Frames must be JSON objects with a string 'type'.")
+            raise FrameError("Frames must be JSON objects with a string 'type'.")
         return frame
 
-    async def send_json(self, payload: dict) -> None:
+    async def send_json(self, payload: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(payload, separators=(",", ":")))
-
-    async def send_error(self, code: str, detail: str, **extra) -> None:
-        await self.send_json({"type": "error", "code": code, "detail": detail, **extra})
 
     # --- client frames ------------------------------------------------------------------------
 
-    async def handle_ping(self, frame):
+    async def handle_ping(self, frame: dict[str, Any]) -> None:
         await self.send_json({"type": "pong"})
         # The page pings every 25 s: reuse it as the presence heartbeat, at most once a minute.
         now = time.monotonic()
         if now - getattr(self, "presence_at", 0) > 50:
             self.presence_at = now
-            await database_sync_to_async(services.presence_seen)(user=self.user)
+            await database_sync_to_async(presence.presence_seen)(user=self.user)
 
-    async def handle_subscribe(self, frame):
+    async def handle_subscribe(self, frame: dict[str, Any]) -> None:
         conversation_id = _int_field(frame, "conversation")
-        after = _int_field(frame, "after", required=False, default=0)
+        after = _int_field(frame, "after", default=0)
         conversation = await database_sync_to_async(selectors.conversation_for)(
             user=self.user, conversation_id=conversation_id
         )
         if conversation is None:
-            raise FrameError("not_found", services.NOT_FOUND, conversation=conversation_id)
+            raise FrameNotFound(services.NOT_FOUND, conversation=conversation_id)
         # Join the group before reading the database: whatever commits in between arrives
         # twice (merged by id on the client), never zero times. Re-joining also renews the
         # group's expiry in channels-redis.
@@ -209,7 +234,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         )
 
     @staticmethod
-    def _catch_up(conversation, after):
+    def _catch_up(
+        conversation: "Conversation", after: int
+    ) -> tuple[int, list[dict[str, Any]], bool]:
         cursor, messages, has_more = selectors.catch_up(
             conversation=conversation,
             after=after,
@@ -218,7 +245,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         )
         return cursor, [message_payload(m) for m in messages], has_more
 
-    async def handle_unsubscribe(self, frame):
+    async def handle_unsubscribe(self, frame: dict[str, Any]) -> None:
         conversation_id = _int_field(frame, "conversation")
         await self._leave(conversation_id)
         await self.send_json({"type": "unsubscribed", "conversation": conversation_id})
@@ -229,10 +256,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
             events.conversation_group(conversation_id), self.channel_name
         )
 
-    async def handle_message_send(self, frame):
+    async def handle_message_send(self, frame: dict[str, Any]) -> None:
         _int_field(frame, "conversation")
         if "client_id" not in frame:
-            raise FrameError("invalid", "message.send needs a client_id.", **_echo(frame))
+            raise FrameError("message.send needs a client_id.", **_echo(frame))
         async with _turn(frame["conversation"]):
             result = await _send_in_pool(
                 conversation_id=frame["conversation"],
@@ -248,18 +275,19 @@ class LiveConsumer(AsyncWebsocketConsumer):
                     "type": "policy.warning",
                     "client_id": frame["client_id"],
                     "conversation": frame["conversation"],
-                    "reasons": [{"code": r.code, "text": r.text} for r in result.warning],
+                    "reasons": [reason.as_dict() for reason in result.warning],
                 }
             )
             return
         payload = result.payload
-        if payload is None:  # a resend: the stored message, with its relations loaded
+        if payload is None and result.message is not None:
+            # A resend: the stored message, with its relations loaded.
             payload = await database_sync_to_async(message_payload)(result.message)
         await self.send_json(
             {"type": "message.ack", "client_id": frame["client_id"], "message": payload}
         )
 
-    async def handle_message_edit(self, frame):
+    async def handle_message_edit(self, frame: dict[str, Any]) -> None:
         _int_field(frame, "message")
         result = await database_sync_to_async(services.message_edit)(
             message_id=frame["message"],
@@ -267,29 +295,30 @@ class LiveConsumer(AsyncWebsocketConsumer):
             body=frame.get("body"),
             confirm=frame.get("confirm") is True,
         )
-        if result.warning:
+        edited = result.message  # an edit's warning names the message it is about
+        if result.warning and edited is not None:
             await self.send_json(
                 {
                     "type": "policy.warning",
                     "message": frame["message"],
-                    "conversation": result.message.conversation_id,
-                    "reasons": [{"code": r.code, "text": r.text} for r in result.warning],
+                    "conversation": edited.conversation_id,
+                    "reasons": [reason.as_dict() for reason in result.warning],
                 }
             )
 
-    async def handle_message_delete(self, frame):
+    async def handle_message_delete(self, frame: dict[str, Any]) -> None:
         _int_field(frame, "message")
         await database_sync_to_async(services.message_delete)(
             message_id=frame["message"], by=self.user
         )
 
-    async def handle_typing(self, frame):
+    async def handle_typing(self, frame: dict[str, Any]) -> None:
         _int_field(frame, "conversation")
         await database_sync_to_async(services.typing_notify)(
             conversation_id=frame["conversation"], user=self.user
         )
 
-    async def handle_read(self, frame):
+    async def handle_read(self, frame: dict[str, Any]) -> None:
         _int_field(frame, "conversation")
         _int_field(frame, "message")
         await database_sync_to_async(services.conversation_mark_read)(
@@ -309,7 +338,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     # --- events from the channel layer (messaging.events.live_event) ----------------------------
 
-    async def live_event(self, event):
+    async def live_event(self, event: events.Event) -> None:
         conversation_id = event.get("conversation")
         if conversation_id is not None and conversation_id not in self.subscriptions:
             return
@@ -325,4 +354,5 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if text is not None:
             # Straight to the server, as self.send would after two more calls: this runs for
             # every member of a room on every message.
-            await self.base_send({"type": "websocket.send", "text": text})
+            # ASGI lets a text frame leave out `bytes`; asgiref's TypedDict asks for both keys.
+            await self.base_send({"type": "websocket.send", "text": text})  # type: ignore[arg-type]

@@ -1,8 +1,12 @@
+from collections.abc import Callable
+
+from django.http import HttpRequest
+
 from messaging.notifications import unread_notification_count
 from messaging.selectors import unread_by_conversation
 
 
-def unread(request):
+def unread(request: HttpRequest) -> dict[str, Callable[[], object]]:
     """Unread counts for the tab title, the Messages badge and the notification bell.
 
     A callable, which templates call only when they render it: other pages cost no query.

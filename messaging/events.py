@@ -4,6 +4,8 @@ Every frame is serialised to JSON text once, here, and carried through the chann
 that text, so each socket forwards it without encoding it again.
 """
 
+from __future__ import annotations
+
 import asyncio
 import itertools
 import json
@@ -11,13 +13,21 @@ import logging
 import os
 import threading
 import weakref
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
+from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+
+# A channel-layer message (what LiveConsumer.live_event receives), and the frame it carries.
+Event = dict[str, Any]
+Frame = dict[str, Any]
+Result = TypeVar("Result")
 
 
 def conversation_group(conversation_id: int) -> str:
@@ -28,7 +38,9 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
-def live_event(frame: dict, *, conversation: int | None = None, exclude_user: int | None = None):
+def live_event(
+    frame: Frame, *, conversation: int | None = None, exclude_user: int | None = None
+) -> Event:
     """The channel-layer message that LiveConsumer.live_event forwards to its socket.
 
     `conversation` limits delivery to sockets subscribed to it; `exclude_user` skips that
@@ -43,7 +55,9 @@ def live_event(frame: dict, *, conversation: int | None = None, exclude_user: in
     }
 
 
-def conversation_updated_event(conversation_id: int, last: dict | None, unread: dict) -> dict:
+def conversation_updated_event(
+    conversation_id: int, last: Frame | None, unread: dict[int, int]
+) -> Event:
     """conversation.updated for many people at once: each member's unread count and the
     conversation's last message, for inboxes, badges and the tab title.
 
@@ -62,7 +76,7 @@ def conversation_updated_event(conversation_id: int, last: dict | None, unread: 
     }
 
 
-def conversation_updated_text(event: dict, user_id: int) -> str | None:
+def conversation_updated_text(event: Event, user_id: int) -> str | None:
     """The frame of conversation_updated_event for one person (None if they are not in it):
     exactly what live_event would have serialised for them alone."""
     count = event["unread"].get(str(user_id))
@@ -74,7 +88,7 @@ def conversation_updated_text(event: dict, user_id: int) -> str | None:
     )
 
 
-def message_new_event(conversation_id: int, message: dict, unread: dict) -> dict:
+def message_new_event(conversation_id: int, message: Frame, unread: dict[int, int]) -> Event:
     """A new message, for every member's own group: one event, not message.new to the
     conversation's subscribers and conversation.updated to every member.
 
@@ -91,7 +105,7 @@ def message_new_event(conversation_id: int, message: dict, unread: dict) -> dict
     return event
 
 
-def message_new_text(event: dict, user_id: int) -> str | None:
+def message_new_text(event: Event, user_id: int) -> str | None:
     """The message.new frame of message_new_event for a socket subscribed to the conversation:
     exactly what json.dumps would make of it for this person alone."""
     count = event["unread"].get(str(user_id))
@@ -103,11 +117,11 @@ def message_new_text(event: dict, user_id: int) -> str | None:
     )
 
 
-def _send(group: str, event: dict) -> None:
+def _send(group: str, event: Event) -> None:
     send_all([(group, event)])
 
 
-def send_all(pairs: list[tuple[str, dict]]) -> None:
+def send_all(pairs: list[tuple[str, Event]]) -> None:
     """Send events to groups, in one hop to the event loop.
 
     The database is the record and clients catch up by version: a channel layer that is down
@@ -138,7 +152,9 @@ def send_all(pairs: list[tuple[str, dict]]) -> None:
 _worker = threading.local()
 
 
-def call_for_loop(loop, function, /, **kwargs):
+def call_for_loop(
+    loop: asyncio.AbstractEventLoop, function: Callable[..., Result], /, **kwargs: Any
+) -> Result:
     """Call `function` in this worker thread on behalf of `loop` (a thread pool of the
     consumer's own, not sync_to_async's): what it publishes is handed to that loop."""
     _worker.loop = loop
@@ -148,7 +164,7 @@ def call_for_loop(loop, function, /, **kwargs):
         _worker.loop = None
 
 
-def _server_loop():
+def _server_loop() -> asyncio.AbstractEventLoop | None:
     """The event loop this sync thread works for (call_for_loop, or sync_to_async's), if it
     still runs."""
     try:
@@ -156,7 +172,7 @@ def _server_loop():
         return None  # called from async code: there is nobody to hand over to
     except RuntimeError:
         pass
-    loop = getattr(_worker, "loop", None)
+    loop: asyncio.AbstractEventLoop | None = getattr(_worker, "loop", None)
     if loop is None:
         if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
             return None
@@ -170,12 +186,12 @@ class _Publisher:
     """One per event loop: sends what the database thread hands it, in order, batching what
     arrived while the previous batch was on its way."""
 
-    def __init__(self, loop):
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
-        self.pending: list = []
-        self.task = None
+        self.pending: list[tuple[str, Event]] = []
+        self.task: asyncio.Task[None] | None = None
 
-    def put(self, pairs) -> None:  # on the loop
+    def put(self, pairs: list[tuple[str, Event]]) -> None:  # on the loop
         self.pending.extend(pairs)
         if self.task is None:
             self.task = self.loop.create_task(self.run())
@@ -189,18 +205,22 @@ class _Publisher:
             self.task = None
 
 
-_publishers: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_publishers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Publisher] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-def _publisher(loop) -> _Publisher:
+def _publisher(loop: asyncio.AbstractEventLoop) -> _Publisher:
     publisher = _publishers.get(loop)
     if publisher is None:
         publisher = _publishers[loop] = _Publisher(loop)
     return publisher
 
 
-async def _send_batch(pairs) -> None:
+async def _send_batch(pairs: list[tuple[str, Event]]) -> None:
     layer = get_channel_layer()
+    if layer is None:
+        raise ImproperlyConfigured("Live events need a default channel layer (CHANNEL_LAYERS).")
     many = getattr(layer, "group_send_many", None)
     if many is not None:  # core.realtime.layer: one bundle per receiving process
         try:
@@ -210,8 +230,8 @@ async def _send_batch(pairs) -> None:
         return
     # Any other layer: one event's groups at once, but each event only after the one before,
     # or two sends' events could overtake each other on their way through Redis.
-    for _, run in itertools.groupby(pairs, key=lambda pair: id(pair[1])):
-        run = list(run)
+    for _, same_event in itertools.groupby(pairs, key=lambda pair: id(pair[1])):
+        run = list(same_event)
         results = await asyncio.gather(
             *(layer.group_send(group, event) for group, event in run), return_exceptions=True
         )
@@ -222,10 +242,10 @@ async def _send_batch(pairs) -> None:
                 )
 
 
-def publish_on_commit(group: str, event: dict) -> None:
+def publish_on_commit(group: str, event: Event) -> None:
     transaction.on_commit(lambda: _send(group, event))
 
 
-def publish_now(group: str, event: dict) -> None:
+def publish_now(group: str, event: Event) -> None:
     """For events that are not stored (typing): nothing to wait for."""
     _send(group, event)

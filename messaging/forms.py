@@ -14,8 +14,8 @@ class PreferencesForm(forms.ModelForm):
             "email_delay_minutes",
         ]
 
-    def clean_email_delay_minutes(self):
-        minutes = self.cleaned_data["email_delay_minutes"]
+    def clean_email_delay_minutes(self) -> int:
+        minutes: int = self.cleaned_data["email_delay_minutes"]
         if not 1 <= minutes <= 24 * 60:
             raise forms.ValidationError("Choose between 1 minute and 24 hours (1,440 minutes).")
         return minutes

@@ -58,12 +58,8 @@ class Conversation(models.Model):
         ]
         indexes = [models.Index(fields=["-last_message_at"], name="conversation_recent")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title or f"{self.get_kind_display()} conversation {self.pk}"
-
-    @property
-    def group_name(self) -> str:
-        return f"conversation.{self.pk}"
 
 
 class Participant(models.Model):
@@ -91,7 +87,7 @@ class Participant(models.Model):
         ]
         indexes = [models.Index(fields=["user", "conversation"], name="participant_by_user")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} in {self.conversation_id}"
 
 
@@ -135,12 +131,8 @@ class Message(models.Model):
             models.Index(fields=["conversation", "version"], name="message_by_version"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"#{self.seq} in {self.conversation_id}"
-
-    @property
-    def deleted(self) -> bool:
-        return self.deleted_at is not None
 
 
 class MessageRevision(models.Model):
@@ -158,11 +150,11 @@ class MessageRevision(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_action_display()} revision of message {self.message_id}"
 
 
-def attachment_path(instance, filename):
+def attachment_path(instance: "Attachment", filename: str) -> str:
     # The stored name is the server's; the uploaded name is only displayed.
     return f"private/attachments/{instance.conversation_id}/{uuid.uuid4().hex}"
 
@@ -184,7 +176,7 @@ class Attachment(models.Model):
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -208,7 +200,7 @@ class PolicyFlag(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Flag on message {self.message_id}"
 
 
@@ -230,7 +222,7 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.kind} for {self.user_id}"
 
 
@@ -259,7 +251,7 @@ class MessagingPreferences(models.Model):
     email_delay_minutes = models.PositiveIntegerField("After this many minutes unread", default=10)
     last_seen_at = models.DateTimeField(null=True, blank=True)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Messaging preferences of {self.user_id}"
 
 
@@ -270,7 +262,7 @@ class DigestState(models.Model):
     due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     emailed_through_seq = models.IntegerField(default=0)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Digest state of participant {self.participant_id}"
 
 
@@ -286,7 +278,7 @@ class Block(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.blocker_id} blocks {self.blocked_id}"
 
 
@@ -319,5 +311,5 @@ class Report(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Report on {self.reported_user_id} ({self.reason})"

@@ -1,10 +1,15 @@
 """The one notification service every app uses: a bell entry, a live frame, and e-mail digests
 for messages left unread (issue "Direct messages")."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import connection, transaction
@@ -13,17 +18,27 @@ from django.urls import reverse
 from django.utils import timezone
 
 from messaging import events
-from messaging.models import DigestState, Message, MessagingPreferences, Notification, Participant
+from messaging.models import (
+    Conversation,
+    DigestState,
+    Message,
+    MessagingPreferences,
+    Notification,
+    Participant,
+)
+
+if TYPE_CHECKING:
+    from profiles.models import User
 
 UNSUBSCRIBE_SALT = "messaging.unsubscribe"
 
 
-def preferences_for(user) -> MessagingPreferences:
+def preferences_for(user: User) -> MessagingPreferences:
     preferences, _ = MessagingPreferences.objects.get_or_create(user=user)
     return preferences
 
 
-def notification_payload(notification: Notification) -> dict:
+def notification_payload(notification: Notification) -> dict[str, Any]:
     return {
         "id": notification.pk,
         "kind": notification.kind,
@@ -34,7 +49,7 @@ def notification_payload(notification: Notification) -> dict:
 
 
 @transaction.atomic
-def notify(*, user, kind: str, title: str, url: str = "", body: str = "") -> Notification:
+def notify(*, user: User, kind: str, title: str, url: str = "", body: str = "") -> Notification:
     """Record a notification and push it to the person's open tabs after commit."""
     notification = Notification.objects.create(
         user=user, kind=kind, title=title[:200], url=url, body=body
@@ -48,19 +63,19 @@ def notify(*, user, kind: str, title: str, url: str = "", body: str = "") -> Not
     return notification
 
 
-def notification_mark_read(*, user, notification_id) -> int:
+def notification_mark_read(*, user: User, notification_id: int | str) -> int:
     return Notification.objects.filter(user=user, pk=notification_id, read_at__isnull=True).update(
         read_at=timezone.now()
     )
 
 
-def notification_mark_all_read(*, user) -> int:
+def notification_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
 
 
-def unread_notification_count(*, user) -> int:
+def unread_notification_count(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
@@ -82,8 +97,8 @@ class Member:
 def members_for_send(*, conversation_id: int) -> list[Member]:
     """Every member of a conversation with what a send needs, in one query: their unread
     count (for conversation.updated; Participant.unread_count, kept by the services), their digest
-    settings and their digest's state. Hand-written SQL for the same reason as
-    services._locked_membership: the ORM's subquery and joins cost more CPU than the query."""
+    settings and their digest's state. Hand-written SQL, as the send's own statements are
+    (messaging/services/send_sql.py says why): the ORM's joins cost more CPU than the query."""
     sql = members_sql(Participant._meta.db_table, where="p.conversation_id = %s")
     with connection.cursor() as cursor:
         cursor.execute(sql, [conversation_id])
@@ -107,7 +122,7 @@ def members_sql(participants: str, *, where: str = "TRUE", extra_columns: str = 
     """  # noqa: S608 - table names from model meta, every value a parameter
 
 
-def members_from_rows(rows) -> list[Member]:
+def members_from_rows(rows: Iterable[Sequence[Any]]) -> list[Member]:
     return [
         Member(
             pk=pk,
@@ -123,7 +138,7 @@ def members_from_rows(rows) -> list[Member]:
     ]
 
 
-def schedule_digests(*, message: Message, members=None) -> None:
+def schedule_digests(*, message: Message, members: list[Member] | None = None) -> None:
     """After a message is stored: each other member with digests on gets one due, if not yet.
 
     A digest already due is left alone, so a burst of messages makes one e-mail, not many.
@@ -163,14 +178,14 @@ def schedule_digests(*, message: Message, members=None) -> None:
     # one per member from inside the send cost a broker round trip each, on the hot path.
 
 
-def send_due_digests(*, now=None) -> int:
+def send_due_digests(*, now: datetime | None = None) -> int:
     """Send every digest that is due (beat runs this; so can `manage.py send_due_digests`)."""
     now = now or timezone.now()
     due = DigestState.objects.filter(due_at__lte=now).values_list("pk", flat=True)
     return sum(1 for state_id in list(due) if send_digest_if_due(state_id=state_id, now=now))
 
 
-def send_digest_if_due(*, state_id: int, now=None) -> bool:
+def send_digest_if_due(*, state_id: int, now: datetime | None = None) -> bool:
     """Send one conversation's unread messages to one person, once.
 
     Idempotent: the row is locked and the covered messages recorded in the same transaction
@@ -215,8 +230,9 @@ def send_digest_if_due(*, state_id: int, now=None) -> bool:
         return True
 
 
-def _send_digest_email(*, user, conversation, messages) -> None:
-    senders = sorted({m.sender.name for m in messages})
+def _send_digest_email(*, user: User, conversation: Conversation, messages: list[Message]) -> None:
+    # A person's messages only (the query asks for kind USER): each has its sender.
+    senders = sorted({m.sender.name for m in messages if m.sender is not None})
     plural = "s" if len(messages) != 1 else ""
     subject = f"{len(messages)} unread message{plural} from {', '.join(senders)}"
     context = {
@@ -237,11 +253,11 @@ def _send_digest_email(*, user, conversation, messages) -> None:
     )
 
 
-def unsubscribe_token(user) -> str:
+def unsubscribe_token(user: User) -> str:
     return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT)
 
 
-def unsubscribe(*, token: str):
+def unsubscribe(*, token: str) -> User | None:
     """Turn e-mail digests off for the person a signed token names; None if it is not valid."""
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
@@ -249,8 +265,6 @@ def unsubscribe(*, token: str):
         return None
     preferences = MessagingPreferences.objects.filter(user_id=data.get("u")).first()
     if preferences is None:
-        from django.contrib.auth import get_user_model
-
         user = get_user_model().objects.filter(pk=data.get("u")).first()
         if user is None:
             return None

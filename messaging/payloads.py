@@ -1,15 +1,24 @@
 """The JSON shapes of the websocket protocol (docs/websocket-protocol.md, MESSAGE and USER)."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.urls import reverse
 
+if TYPE_CHECKING:
+    from messaging.models import Attachment, Message
+    from profiles.models import User
 
-def user_payload(user) -> dict | None:
+
+def user_payload(user: User | None) -> dict[str, Any] | None:
     if user is None:
         return None
     return {"id": user.id, "name": user.name, "handle": user.handle}
 
 
-def attachment_payload(attachment) -> dict:
+def attachment_payload(attachment: Attachment) -> dict[str, Any]:
     return {
         "id": attachment.id,
         "name": attachment.name,
@@ -22,11 +31,15 @@ def attachment_payload(attachment) -> dict:
     }
 
 
-def message_payload(message, *, attachments=None) -> dict:
+def message_payload(
+    message: Message, *, attachments: Iterable[Attachment] | None = None
+) -> dict[str, Any]:
     """Expects `sender` selected and `attachments` prefetched (selectors.with_payload_relations),
     or the attachments passed in (a send that has just locked them)."""
     deleted = message.deleted_at is not None
-    if attachments is None and not deleted:
+    if deleted:
+        attachments = ()
+    elif attachments is None:
         attachments = message.attachments.all()
     return {
         "id": message.id,
@@ -42,5 +55,5 @@ def message_payload(message, *, attachments=None) -> dict:
         else None,
         "deleted": deleted,
         "client_id": str(message.client_id) if message.client_id else None,
-        "attachments": [] if deleted else [attachment_payload(a) for a in attachments],
+        "attachments": [attachment_payload(a) for a in attachments],
     }

@@ -3,5 +3,6 @@ from django.urls import path
 from messaging.consumers import LiveConsumer
 
 websocket_urlpatterns = [
-    path("ws/", LiveConsumer.as_asgi()),
+    # Channels routes ASGI applications with Django's path(), typed for Django's own views.
+    path("ws/", LiveConsumer.as_asgi()),  # type: ignore[arg-type]
 ]

@@ -1,11 +1,14 @@
 """Reads. Everything is reached through the user's own memberships, so a conversation that is
 not theirs is simply not found (and answers exactly like one that does not exist)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -14,29 +17,34 @@ from messaging.models import (
     Attachment,
     Conversation,
     Message,
-    MessagingPreferences,
     Participant,
 )
 from messaging.payloads import message_payload, user_payload
+from messaging.presence import presence_of
+
+if TYPE_CHECKING:
+    from profiles.models import User
 
 
-def with_payload_relations(messages: QuerySet) -> QuerySet:
+def with_payload_relations(messages: QuerySet[Message]) -> QuerySet[Message]:
     return messages.select_related("sender").prefetch_related(
         Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
     )
 
 
-def conversation_for(*, user, conversation_id) -> Conversation | None:
+def conversation_for(*, user: User, conversation_id: int | str) -> Conversation | None:
     try:
-        conversation_id = int(conversation_id)
+        pk = int(conversation_id)
     except (TypeError, ValueError):
         return None
-    return Conversation.objects.filter(pk=conversation_id, participants__user=user).first()
+    return Conversation.objects.filter(pk=pk, participants__user=user).first()
 
 
 def unread_subquery(
-    user_ref="user_id", seq_ref="last_read_seq", conversation_ref="conversation_id"
-):
+    user_ref: str = "user_id",
+    seq_ref: str = "last_read_seq",
+    conversation_ref: str = "conversation_id",
+) -> Coalesce:
     """Messages from others, not deleted, after the participant's read position: what
     Participant.unread_count stores (services recount with it where a count is not +1/-1)."""
     return Coalesce(
@@ -66,7 +74,9 @@ def unread_counts(*, conversation_id: int) -> dict[int, int]:
     return dict(rows)
 
 
-def catch_up(*, conversation: Conversation, after: int, page: int = 200, latest: int = 50):
+def catch_up(
+    *, conversation: Conversation, after: int, page: int = 200, latest: int = 50
+) -> tuple[int, list[Message], bool]:
     """(cursor, messages, has_more) for a subscribe frame (docs/websocket-protocol.md).
 
     The conversation's version is read first: anything committed after that read reaches the
@@ -87,7 +97,9 @@ def catch_up(*, conversation: Conversation, after: int, page: int = 200, latest:
     return cursor, changed, has_more
 
 
-def messages_before(*, conversation: Conversation, before_seq: int, limit: int = 50):
+def messages_before(
+    *, conversation: Conversation, before_seq: int, limit: int = 50
+) -> list[Message]:
     """Older history for infinite scroll upward, oldest first."""
     older = list(
         with_payload_relations(
@@ -98,23 +110,19 @@ def messages_before(*, conversation: Conversation, before_seq: int, limit: int =
     return older
 
 
-def inbox_for(*, user, archived=False) -> QuerySet:
+def inbox_for(*, user: User, archived: bool = False) -> QuerySet[Participant]:
     """The user's conversations (or the archived ones), latest first, with unread counts."""
     participations = Participant.objects.filter(user=user, archived=archived)
-    return (
-        participations.select_related(
-            "conversation",
-            "conversation__last_message",
-            "conversation__last_message__sender",
-            "conversation__user_low__profile",
-            "conversation__user_high__profile",
-        )
-        .annotate(unread=F("unread_count"))
-        .order_by(Coalesce("conversation__last_message_at", "conversation__created_at").desc())
-    )
+    return participations.select_related(
+        "conversation",
+        "conversation__last_message",
+        "conversation__last_message__sender",
+        "conversation__user_low__profile",
+        "conversation__user_high__profile",
+    ).order_by(Coalesce("conversation__last_message_at", "conversation__created_at").desc())
 
 
-def search_messages(*, user, query: str, limit: int = 50) -> QuerySet:
+def search_messages(*, user: User, query: str, limit: int = 50) -> QuerySet[Message]:
     """Messages in the user's own conversations matching the query, best first.
 
     PostgreSQL: full-text search (stemmed, with the websearch syntax people know: quotes,
@@ -139,14 +147,14 @@ def search_messages(*, user, query: str, limit: int = 50) -> QuerySet:
     return messages.filter(body__icontains=query).order_by("-created_at")[:limit]
 
 
-def _other_member(participant: Participant, user):
+def _other_member(participant: Participant, user: User) -> User | None:
     conversation = participant.conversation
     if conversation.kind != Conversation.Kind.DIRECT:
         return None
     return conversation.user_high if conversation.user_low_id == user.pk else conversation.user_low
 
 
-def inbox_cards(*, user, archived=False) -> list[dict]:
+def inbox_cards(*, user: User, archived: bool = False) -> list[dict[str, Any]]:
     """What the inbox list shows per conversation, in a constant number of queries."""
     cards = []
     for participant in inbox_for(user=user, archived=archived):
@@ -170,7 +178,7 @@ def inbox_cards(*, user, archived=False) -> list[dict]:
                 "other": other,
                 "preview": preview[:140],
                 "at": conversation.last_message_at or conversation.created_at,
-                "unread": participant.unread,
+                "unread": participant.unread_count,
                 "muted": participant.muted,
                 "url": conversation.home_url or reverse("messaging:thread", args=[conversation.pk]),
             }
@@ -178,7 +186,7 @@ def inbox_cards(*, user, archived=False) -> list[dict]:
     return cards
 
 
-def thread_context(*, conversation: Conversation, user) -> dict:
+def thread_context(*, conversation: Conversation, user: User) -> dict[str, Any]:
     """Everything the thread page needs to render at once and then go live."""
     participants = list(
         Participant.objects.filter(conversation=conversation).select_related(
@@ -226,50 +234,24 @@ def thread_context(*, conversation: Conversation, user) -> dict:
     }
 
 
-def unread_by_conversation(*, user) -> dict[int, int]:
+def unread_by_conversation(*, user: User) -> dict[int, int]:
     rows = Participant.objects.filter(user=user, archived=False, unread_count__gt=0).values_list(
         "conversation_id", "unread_count"
     )
     return dict(rows)
 
 
-PRESENCE_ONLINE_SECONDS = 60
-
-
-def presence_of(*, user) -> dict | None:
-    """{"online": bool, "last_seen_at": datetime}, or None when the person does not share it."""
-    from messaging.services import presence_cache_key  # services imports this module
-
-    preferences = MessagingPreferences.objects.filter(user=user).first()
-    if preferences is None or not preferences.share_presence:
-        return None
-    # The cache has the latest moment; the row, written at most every few minutes, outlives it.
-    seen = [cache.get(presence_cache_key(user.pk)), preferences.last_seen_at]
-    seen = [moment for moment in seen if moment is not None]
-    if not seen:
-        return None
-    last_seen_at = max(seen)
-    age = (timezone.now() - last_seen_at).total_seconds()
-    return {"online": age < PRESENCE_ONLINE_SECONDS, "last_seen_at": last_seen_at}
-
-
 # --- For other apps' records (the dispute dossier) ------------------------------------------
 
 
-def direct_conversation_between(*, user_a, user_b) -> Conversation | None:
+def direct_conversation_between(*, user_a: User, user_b: User) -> Conversation | None:
     low, high = sorted([user_a.pk, user_b.pk])
     return Conversation.objects.filter(
         kind=Conversation.Kind.DIRECT, user_low_id=low, user_high_id=high
     ).first()
 
 
-def has_written(*, conversation_id: int, user) -> bool:
-    return Message.objects.filter(
-        conversation_id=conversation_id, sender=user, kind=Message.Kind.USER
-    ).exists()
-
-
-def conversation_record(*, conversation_id: int) -> list[dict]:
+def conversation_record(*, conversation_id: int) -> list[dict[str, Any]]:
     """Every message of a conversation as plain data, for a record that must stand on its own:
     deleted messages keep their body, every earlier version is listed, files carry their
     SHA-256. Staff-facing only (the dispute dossier); never for a page a member reads."""
@@ -286,7 +268,7 @@ def conversation_record(*, conversation_id: int) -> list[dict]:
             "id": m.pk,
             "seq": m.seq,
             "kind": m.kind,
-            "sender": m.sender.name if m.sender_id else None,
+            "sender": m.sender.name if m.sender else None,
             "sender_id": m.sender_id,
             "created_at": m.created_at.isoformat(),
             "edited_at": m.edited_at.isoformat() if m.edited_at else None,

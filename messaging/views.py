@@ -1,24 +1,41 @@
 """Pages and HTTP endpoints of messaging. Thin: parse, call a service or selector, render."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import ApplicationError, Invalid, TooLarge
 from core.http import error_json, private_file_response
-from core.uploads import MESSAGE_ATTACHMENT, capped_upload, too_large_refusal
+from core.uploads import (
+    MESSAGE_ATTACHMENT,
+    CappedUploadHandler,
+    capped_upload,
+    too_large_refusal,
+)
 from messaging import notifications, selectors, services
 from messaging.forms import PreferencesForm, ReportForm
-from messaging.models import Attachment, Block, Message
+from messaging.models import Attachment, Block, Conversation, Message
 from messaging.payloads import attachment_payload, message_payload
 
+if TYPE_CHECKING:
+    from profiles.models import User
 
-def _conversation_or_404(user, conversation_id):
+    class AuthenticatedHttpRequest(HttpRequest):
+        """A request that login_required let through."""
+
+        user: User
+
+
+def _conversation_or_404(user: User, conversation_id: int) -> Conversation:
     conversation = selectors.conversation_for(user=user, conversation_id=conversation_id)
     if conversation is None:
         raise Http404("No such conversation.")
@@ -27,7 +44,7 @@ def _conversation_or_404(user, conversation_id):
 
 @login_required
 @require_GET
-def inbox(request):
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     archived = request.GET.get("archived") == "1"
     conversations = selectors.inbox_cards(user=request.user, archived=archived)
     return render(
@@ -37,7 +54,7 @@ def inbox(request):
 
 @login_required
 @require_POST
-def conversation_settings(request, conversation_id):
+def conversation_settings(request: AuthenticatedHttpRequest, conversation_id: int) -> HttpResponse:
     """Mute or archive a conversation for oneself (the thread's More menu)."""
     choices = {
         "mute": {"muted": True},
@@ -48,10 +65,7 @@ def conversation_settings(request, conversation_id):
     change = choices.get(request.POST.get("action", ""))
     if change is None:
         return redirect("messaging:thread", conversation_id=conversation_id)
-    try:
-        services.participant_update(conversation_id=conversation_id, user=request.user, **change)
-    except services.NotFound:
-        raise Http404("No such conversation.") from None
+    services.participant_update(conversation_id=conversation_id, user=request.user, **change)
     labels = {
         "mute": "Muted: no e-mails for this conversation.",
         "unmute": "Unmuted.",
@@ -66,7 +80,7 @@ def conversation_settings(request, conversation_id):
 
 @login_required
 @require_GET
-def thread(request, conversation_id):
+def thread(request: AuthenticatedHttpRequest, conversation_id: int) -> HttpResponse:
     conversation = _conversation_or_404(request.user, conversation_id)
     if conversation.home_url:
         return redirect(conversation.home_url)
@@ -77,7 +91,7 @@ def thread(request, conversation_id):
 
 @login_required
 @require_GET
-def history(request, conversation_id):
+def history(request: AuthenticatedHttpRequest, conversation_id: int) -> HttpResponse:
     """Older messages for scrolling up: JSON, oldest first."""
     conversation = _conversation_or_404(request.user, conversation_id)
     try:
@@ -95,11 +109,11 @@ def history(request, conversation_id):
 
 @login_required
 @require_POST
-def open_direct(request, handle):
+def open_direct(request: AuthenticatedHttpRequest, handle: str) -> HttpResponse:
     other = get_object_or_404(get_user_model(), handle=handle.lower(), is_active=True)
     try:
         conversation = services.conversation_open_direct(user=request.user, other=other)
-    except services.MessagingError as error:
+    except ApplicationError as error:
         messages.error(request, error.detail)
         return redirect("messaging:inbox")
     return redirect("messaging:thread", conversation_id=conversation.pk)
@@ -108,7 +122,9 @@ def open_direct(request, handle):
 @login_required
 @require_POST
 @capped_upload(MESSAGE_ATTACHMENT, json_only=True)
-def attachment_upload(request, conversation_id, handler):
+def attachment_upload(
+    request: AuthenticatedHttpRequest, conversation_id: int, handler: CappedUploadHandler
+) -> HttpResponse:
     """JSON whoever asks: only the thread's script calls it."""
     uploaded = request.FILES.get("file")
     if handler.too_large:
@@ -119,19 +135,16 @@ def attachment_upload(request, conversation_id, handler):
         attachment = services.attachment_upload(
             conversation_id=conversation_id, uploader=request.user, uploaded_file=uploaded
         )
-    except services.NotFound:
-        raise Http404("No such conversation.") from None
     except ApplicationError as refused:
         return error_json(refused)
-    except services.MessagingError as error:
-        status = 413 if error.code == "too_large" else 400 if error.code == "invalid" else 403
-        return JsonResponse({"error": error.detail, "code": error.code}, status=status)
     return JsonResponse(attachment_payload(attachment), status=201)
 
 
 @login_required
 @require_GET
-def attachment_download(request, conversation_id, attachment_id):
+def attachment_download(
+    request: AuthenticatedHttpRequest, conversation_id: int, attachment_id: int
+) -> HttpResponseBase:
     conversation = _conversation_or_404(request.user, conversation_id)
     attachment = (
         Attachment.objects.filter(pk=attachment_id, conversation=conversation)
@@ -140,7 +153,7 @@ def attachment_download(request, conversation_id, attachment_id):
     )
     if attachment is None:
         raise Http404("No such file.")
-    sent = attachment.message_id is not None and attachment.message.deleted_at is None
+    sent = attachment.message is not None and attachment.message.deleted_at is None
     if not sent and attachment.uploader_id != request.user.pk:
         # Uploaded but not (yet) sent, or sent in a message since deleted: only its uploader.
         raise Http404("No such file.")
@@ -151,7 +164,7 @@ def attachment_download(request, conversation_id, attachment_id):
 
 @login_required
 @require_GET
-def search(request):
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     results = selectors.search_messages(user=request.user, query=query) if query else []
     return render(request, "messaging/search.html", {"query": query, "results": results})
@@ -162,14 +175,14 @@ def search(request):
 
 @login_required
 @require_GET
-def notification_list(request):
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(request.user.notifications.all(), 30).get_page(request.GET.get("page"))
     return render(request, "messaging/notifications.html", {"page": page})
 
 
 @login_required
 @require_POST
-def notification_read(request, notification_id):
+def notification_read(request: AuthenticatedHttpRequest, notification_id: int) -> HttpResponse:
     notifications.notification_mark_read(user=request.user, notification_id=notification_id)
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -179,7 +192,7 @@ def notification_read(request, notification_id):
 
 @login_required
 @require_POST
-def notification_read_all(request):
+def notification_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     count = notifications.notification_mark_all_read(user=request.user)
     messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
     return redirect("messaging:notifications")
@@ -189,7 +202,7 @@ def notification_read_all(request):
 
 
 @login_required
-def preferences(request):
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     current = notifications.preferences_for(request.user)
     form = PreferencesForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
@@ -200,7 +213,7 @@ def preferences(request):
     return render(request, "messaging/preferences.html", {"form": form, "blocks": blocked})
 
 
-def unsubscribe(request, token):
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """From the link in every digest e-mail: works without logging in, confirms with a POST."""
     if request.method == "POST":
         user = notifications.unsubscribe(token=token)
@@ -217,11 +230,11 @@ def unsubscribe(request, token):
 
 @login_required
 @require_POST
-def block(request, handle):
+def block(request: AuthenticatedHttpRequest, handle: str) -> HttpResponse:
     other = get_object_or_404(get_user_model(), handle=handle.lower())
     try:
         services.user_block(blocker=request.user, blocked=other)
-    except services.MessagingError as error:
+    except ApplicationError as error:
         messages.error(request, error.detail)
     else:
         messages.success(
@@ -235,7 +248,7 @@ def block(request, handle):
 
 @login_required
 @require_POST
-def unblock(request, handle):
+def unblock(request: AuthenticatedHttpRequest, handle: str) -> HttpResponse:
     other = get_object_or_404(get_user_model(), handle=handle.lower())
     services.user_unblock(blocker=request.user, blocked=other)
     messages.success(request, f"You unblocked {other.name}.")
@@ -243,7 +256,7 @@ def unblock(request, handle):
 
 
 @login_required
-def report(request, handle):
+def report(request: AuthenticatedHttpRequest, handle: str) -> HttpResponse:
     other = get_object_or_404(get_user_model(), handle=handle.lower(), is_active=True)
     message = None
     message_id = request.GET.get("message") or request.POST.get("message")
@@ -266,7 +279,7 @@ def report(request, handle):
                 details=form.cleaned_data["details"],
                 message=message,
             )
-        except services.MessagingError as error:
+        except ApplicationError as error:
             messages.error(request, error.detail)
         else:
             messages.success(request, "Thank you. Our team will look into it.")

@@ -2,12 +2,14 @@
 falls back to a plain substring match there). The expression matches what
 SearchVector("body", config="english") compiles to, so the planner can use it."""
 
+from django.apps.registry import Apps
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 INDEX = "messaging_message_body_fts"
 
 
-def create_index(apps, schema_editor):
+def create_index(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute(
@@ -16,7 +18,7 @@ def create_index(apps, schema_editor):
     )
 
 
-def drop_index(apps, schema_editor):
+def drop_index(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
 

@@ -175,6 +175,7 @@ def test_a_change_whose_live_event_never_arrived_is_fetched_at_the_next_one(
 
     from messaging import services
     from messaging.models import Conversation
+    from messaging.services import send_sql
 
     morgan, sam = people
     conversation = services.conversation_open_direct(user=morgan, other=sam)
@@ -188,7 +189,7 @@ def test_a_change_whose_live_event_never_arrived_is_fetched_at_the_next_one(
     # A message stored without its live event (as if a full channel had dropped it).
     with transaction.atomic():
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
-        services._append(locked, sender=morgan, body="This event was lost on the way")
+        send_sql.append(locked, sender=morgan, body="This event was lost on the way")
     expect(in_thread(sam_page)).not_to_contain_text("lost on the way")
 
     send(morgan_page, "Third line")

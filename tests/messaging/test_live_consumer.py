@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from config.asgi import application
-from messaging.services import presence_cache_key
+from messaging.presence import presence_cache_key
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 

@@ -1,6 +1,7 @@
 """Every frame type and error of the websocket protocol, against the real ASGI application,
 database and channel layer (docs/websocket-protocol.md)."""
 
+import json
 import uuid
 
 import pytest
@@ -429,3 +430,60 @@ async def test_concurrent_senders_reach_subscribers_in_version_order(room, setti
                 versions.append(frame["message"]["version"])
         assert versions == sorted(versions)
         assert versions == list(range(versions[0], versions[0] + 30))
+
+
+async def next_text(communicator):
+    """The next frame as the server wrote it, skipping conversation.updated."""
+    while True:
+        text = await communicator.receive_from(timeout=3)
+        if json.loads(text)["type"] != "conversation.updated":
+            return text
+
+
+async def test_error_frames_are_written_exactly_as_the_protocol_says(room, settings):
+    """Byte for byte: the keys, their order, and what each error echoes (a service's error the
+    frame's client_id, conversation and message; the consumer's own refusal what it names)."""
+    settings.MESSAGE_RATE_LIMIT = 0
+    conversation, a, b = room
+    pk, client_id = conversation.pk, str(uuid.uuid4())
+    cases = [
+        (
+            {"type": "no.such.frame", "client_id": client_id},
+            '{"type":"error","code":"invalid","detail":"Unknown frame type \'no.such.frame\'."}',
+        ),
+        (
+            {"type": "read", "message": "7", "conversation": pk, "client_id": client_id},
+            '{"type":"error","code":"invalid","detail":"\'message\' must be a non-negative '
+            f'integer.","client_id":"{client_id}","conversation":{pk},"message":"7"}}',
+        ),
+        (
+            {"type": "subscribe", "conversation": pk + 1000, "message": 3},
+            '{"type":"error","code":"not_found","detail":"No such conversation.",'
+            f'"conversation":{pk + 1000}}}',
+        ),
+        (
+            {
+                "type": "message.send",
+                "body": "x" * 10_001,
+                "conversation": pk,
+                "client_id": client_id,
+            },
+            '{"type":"error","code":"too_large","detail":"Messages may be at most 10,000 '
+            f'characters.","client_id":"{client_id}","conversation":{pk}}}',
+        ),
+    ]
+    for frame, expected in cases:
+        await a.send_json_to(frame)
+        assert await next_text(a) == expected
+
+    await a.send_to(text_data=json.dumps({"type": "ping", "pad": "x" * (256 * 1024)}))
+    assert await next_text(a) == (
+        '{"type":"error","code":"too_large","detail":"Frames may be at most 256 KiB."}'
+    )
+
+    await a.send_json_to(send_frame(pk))
+    limited = json.loads(await next_text(a), object_pairs_hook=list)
+    assert [key for key, _ in limited] == [
+        "type", "code", "detail", "client_id", "conversation", "retry_after",
+    ]  # fmt: skip
+    assert dict(limited)["code"] == "rate_limited" and dict(limited)["retry_after"] >= 1

@@ -5,8 +5,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.urls import reverse
 
-from messaging import notifications, services
-from messaging.models import Message, Report
+from messaging import notifications, presence, services
+from messaging.models import Block, Message, Report
 from tests.core.realtime import channel_across_event_loops
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ class TestBlocking:
         assert "Bob Freelancer" in settings_page and "Unblock" in settings_page
 
         client.post(reverse("messaging:unblock", args=[bob.handle]))
-        assert not services.is_blocked_between(alice, bob)
+        assert not Block.objects.filter(blocker=alice, blocked=bob).exists()
 
     def test_the_message_button_explains_a_block(self, client, alice, bob):
         services.user_block(blocker=bob, blocked=alice)
@@ -124,7 +124,7 @@ class TestPrivacySwitches:
         assert "read" not in self.drain(layer, channel)
 
     def test_presence_off_is_not_shown(self, client, direct, alice, bob):
-        services.presence_seen(user=bob)
+        presence.presence_seen(user=bob)
         client.force_login(alice)
         url = reverse("messaging:thread", args=[direct.pk])
         assert "Online" in client.get(url).content.decode()

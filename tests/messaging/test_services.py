@@ -12,6 +12,7 @@ from django.utils import timezone
 from messaging import events, services
 from messaging.models import Conversation, Message, MessageRevision, Participant, PolicyFlag
 from messaging.selectors import catch_up, unread_counts
+from messaging.services import send_sql
 from tests.core.realtime import channel_across_event_loops
 
 pytestmark = pytest.mark.django_db
@@ -378,7 +379,7 @@ def test_the_send_insert_writes_what_the_orm_would(direct, alice, kind):
     fields = [f for f in Message._meta.concrete_fields if not f.primary_key]
     expected = [f.get_db_prep_save(getattr(message, f.attname), connection) for f in fields]
 
-    _, values = services._insert_message_sql(message)
+    _, values = send_sql.insert_message_sql(message)
 
     assert values == expected
     assert [type(v) for v in values] == [type(v) for v in expected]

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from messaging import selectors, services
 from messaging.models import Message, Participant
+from messaging.services import send_sql
 
 
 def _counted(conversation):
@@ -28,8 +29,8 @@ def _stored(conversation):
 
 @pytest.fixture(params=["one statement", "portable"])
 def send_path(request, monkeypatch):
-    """Both ways a send writes (services.ONE_STATEMENT_SEND; on SQLite both are portable)."""
-    monkeypatch.setattr(services, "ONE_STATEMENT_SEND", request.param == "one statement")
+    """Both ways a send writes (send_sql.ONE_STATEMENT_SEND; on SQLite both are portable)."""
+    monkeypatch.setattr(send_sql, "ONE_STATEMENT_SEND", request.param == "one statement")
     return request.param
 
 
@@ -107,7 +108,7 @@ def test_the_one_statement_send_writes_and_reads_what_the_portable_one_does(make
     people = [make_user(email=f"w{n}@example.com") for n in range(4)]
     outcomes = {}
     for path in (True, False):
-        monkeypatch.setattr(services, "ONE_STATEMENT_SEND", path)
+        monkeypatch.setattr(send_sql, "ONE_STATEMENT_SEND", path)
         room = services.conversation_create(kind="workroom", title=f"{path}", members=people)
         services.participant_update(conversation_id=room.pk, user=people[2], archived=True)
         for n, sender in enumerate([people[0], people[1], people[0]]):

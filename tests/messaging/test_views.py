@@ -122,6 +122,13 @@ class TestAttachments:
         assert client.get(url).status_code == 404
         assert Attachment.objects.count() == 1
 
+    def test_a_strangers_upload_is_answered_as_json(self, client, direct, eve):
+        """Only the thread's script calls this endpoint: every refusal is JSON it can show."""
+        client.force_login(eve)
+        response = self.upload(client, direct)
+        assert response.status_code == 404
+        assert response.json() == {"error": "No such conversation.", "code": "not_found"}
+
     def test_an_oversized_file_is_refused_while_streaming(self, client, direct, alice, settings):
         settings.FILE_UPLOAD_MAX_SIZE = 1024
         client.force_login(alice)

@@ -1,0 +1,39 @@
+"""Files uploaded to a conversation, before the message that carries them is sent."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from core.exceptions import NotAllowed
+from core.uploads import MESSAGE_ATTACHMENT, check_upload
+from messaging.models import Attachment
+from messaging.services._common import CLOSED, participant_or_404
+
+if TYPE_CHECKING:
+    from profiles.models import User
+
+
+@transaction.atomic
+def attachment_upload(
+    *, conversation_id: int, uploader: User, uploaded_file: UploadedFile
+) -> Attachment:
+    """Store a private file for a message the uploader is about to send. A refused file raises
+    core.exceptions.Invalid or TooLarge (core.uploads)."""
+    participant = participant_or_404(uploader, conversation_id)
+    if participant.conversation.read_only:
+        raise NotAllowed(CLOSED)
+    checked = check_upload(uploaded_file, MESSAGE_ATTACHMENT)
+    attachment = Attachment(
+        conversation=participant.conversation,
+        uploader=uploader,
+        name=checked.display_name,
+        size=checked.size,
+        content_type=checked.content_type,
+        sha256=checked.sha256,
+    )
+    attachment.file.save(checked.storage_name, checked.content, save=False)
+    attachment.save()
+    return attachment

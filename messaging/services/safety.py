@@ -1,0 +1,82 @@
+"""Blocks, reports, and the conduct check's flags for admin review."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Q
+
+from core.exceptions import Invalid, NotAllowed
+from messaging.conduct import Reason
+from messaging.models import Block, Message, PolicyFlag, Report
+
+if TYPE_CHECKING:
+    from profiles.models import User
+
+
+def check_not_blocked(user: User, other_id: int) -> None:
+    """One query; a message that says who blocked whom, without naming a blocker to the blocked."""
+    for block in Block.objects.filter(
+        Q(blocker=user, blocked_id=other_id) | Q(blocker_id=other_id, blocked=user)
+    ).select_related("blocked"):
+        if block.blocker_id == user.pk:
+            raise NotAllowed(f"You blocked {block.blocked.name}. Unblock them to send messages.")
+        raise NotAllowed("You can't send messages to this person.")
+
+
+@transaction.atomic
+def user_block(*, blocker: User, blocked: User) -> Block:
+    if blocker.pk == blocked.pk:
+        raise Invalid("You cannot block yourself.")
+    block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    return block
+
+
+@transaction.atomic
+def user_unblock(*, blocker: User, blocked: User) -> None:
+    Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+
+
+@transaction.atomic
+def report_create(
+    *,
+    reporter: User,
+    reported_user: User,
+    reason: str,
+    details: str = "",
+    message: Message | None = None,
+) -> Report:
+    if reporter.pk == reported_user.pk:
+        raise Invalid("You cannot report yourself.")
+    report = Report(
+        reporter=reporter,
+        reported_user=reported_user,
+        message=message,
+        reason=reason,
+        details=details,
+    )
+    report.full_clean()
+    report.save()
+    return report
+
+
+def policy_flag_create(*, message: Message, sender: User, reasons: Sequence[Reason]) -> None:
+    """A new message the sender confirmed after a conduct warning, for admin review."""
+    PolicyFlag.objects.create(
+        message=message, sender=sender, reasons=[reason.as_dict() for reason in reasons]
+    )
+
+
+def policy_flag_renew(*, message: Message, sender: User, reasons: Sequence[Reason]) -> None:
+    """An edit the sender confirmed after a conduct warning: the message's flag (new, or one
+    already reviewed) asks for review again, with the new reasons."""
+    PolicyFlag.objects.update_or_create(
+        message=message,
+        defaults={
+            "sender": sender,
+            "reasons": [reason.as_dict() for reason in reasons],
+            "reviewed_at": None,
+        },
+    )
