@@ -282,6 +282,28 @@ class CheckedUpload:
     preview: bytes | None = None  # a WebP to show, for kinds with previews
 
 
+def store_checked(
+    instance: Any, checked: CheckedUpload, *, file_field: str = "file", preview_field: str = ""
+) -> None:
+    """Store a checked upload (and its preview) on a model row, then save the row.
+
+    Every check ran before this, so a refused file never reaches storage; a row that fails to
+    save takes its stored files with it, so no file is left behind without a row.
+    """
+    stored = getattr(instance, file_field)
+    stored.save(checked.storage_name, checked.content, save=False)
+    preview = getattr(instance, preview_field) if preview_field else None
+    try:
+        if preview is not None and checked.preview:
+            preview.save(storage_name(), ContentFile(checked.preview), save=False)
+        instance.save()
+    except Exception:
+        stored.delete(save=False)
+        if preview:
+            preview.delete(save=False)
+        raise
+
+
 def check_upload(upload: File, kind: UploadKind) -> CheckedUpload:
     """Everything an upload of `kind` must pass before it is stored; raises Invalid (with a
     `reason`: empty, type, spoofed, not_an_image, format, too_small, too_many_pixels, damaged)

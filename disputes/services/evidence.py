@@ -2,10 +2,9 @@
 in the dispute's thread."""
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 
-from core.uploads import DISPUTE_EVIDENCE, check_upload, storage_name
+from core.uploads import DISPUTE_EVIDENCE, check_upload, store_checked
 from disputes.models import Dispute, DisputeEvent, Evidence
 from disputes.rules import evidence_refusal
 from disputes.services._common import (
@@ -37,17 +36,7 @@ def evidence_add(*, dispute: Dispute, by, uploaded_file, caption: str = "") -> E
         content_type=checked.content_type,
         sha256=checked.sha256,
     )
-    # Every check ran before this point, so a refused file never reaches storage.
-    evidence.file.save(checked.storage_name, checked.content, save=False)
-    try:
-        if checked.preview:
-            evidence.preview.save(storage_name(), ContentFile(checked.preview), save=False)
-        evidence.save()
-    except Exception:
-        evidence.file.delete(save=False)
-        if evidence.preview:
-            evidence.preview.delete(save=False)
-        raise
+    store_checked(evidence, checked, preview_field="preview")
     mark_answered(dispute, by)
     label = f"“{caption}”" if caption else checked.display_name
     record(

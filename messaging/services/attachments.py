@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from core.exceptions import NotAllowed
-from core.uploads import MESSAGE_ATTACHMENT, check_upload
+from core.uploads import MESSAGE_ATTACHMENT, check_upload, store_checked
 from messaging.models import Attachment
 from messaging.services._common import CLOSED, participant_or_404
 
@@ -34,6 +34,5 @@ def attachment_upload(
         content_type=checked.content_type,
         sha256=checked.sha256,
     )
-    attachment.file.save(checked.storage_name, checked.content, save=False)
-    attachment.save()
+    store_checked(attachment, checked)
     return attachment

@@ -21,8 +21,11 @@ from core.uploads import (
     sniff,
     too_large_message,
 )
+from disputes.models import Evidence
+from messaging.models import Attachment
 from tests.core.conftest import KINDS, SVG_WITH_SCRIPT, media_files
 from tests.profiles.conftest import HTML_PRETENDING, image_bytes, png_header_only
+from workrooms.models import FileVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +127,27 @@ def test_a_body_declared_far_over_the_cap_is_refused_before_it_is_read(target, s
     assert response.status_code == 413
     assert "Files may be at most 4 KB. Nothing was stored." in target.message(response)
     assert_nothing_stored(target, settings)
+
+
+@pytest.mark.parametrize(
+    ("target", "model"),
+    [
+        ("message_attachment", Attachment),
+        ("workroom_file", FileVersion),
+        ("dispute_evidence", Evidence),
+    ],
+    indirect=["target"],
+)
+def test_a_row_that_fails_to_save_takes_its_stored_files_with_it(
+    target, model, settings, monkeypatch
+):
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(model, "save", fail)
+    with pytest.raises(RuntimeError):
+        target.post("screen.png", image_bytes("PNG"), "image/png")
+    assert media_files(settings) == []
 
 
 @EVERY_KIND

@@ -1,11 +1,10 @@
 """Sharing files (each name keeps every version) and deleting them."""
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from core.exceptions import Invalid, NotAllowed
-from core.uploads import WORKROOM_FILE, check_upload, storage_name
+from core.uploads import WORKROOM_FILE, check_upload, store_checked
 from workrooms.models import Activity, FileVersion, SharedFile, Workroom
 
 from ._common import guarded, locked_in, record
@@ -39,17 +38,7 @@ def file_share(*, workroom: Workroom, by, uploaded_file, description: str = "") 
         sha256=checked.sha256,
         uploaded_by=by,
     )
-    # All checks ran before this point, so a refused file never reaches storage.
-    version.file.save(checked.storage_name, checked.content, save=False)
-    try:
-        if checked.preview:
-            version.thumbnail.save(storage_name(), ContentFile(checked.preview), save=False)
-        version.save()
-    except Exception:
-        version.file.delete(save=False)
-        if version.thumbnail:
-            version.thumbnail.delete(save=False)
-        raise
+    store_checked(version, checked, preview_field="thumbnail")
 
     shared.version_count = version.number
     shared.current_version = version
