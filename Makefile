@@ -95,7 +95,7 @@ bench-live: install
 # Each of core/realtime's speed-ups switched back to the stock part in turn, beside the baseline,
 # 10x10 only, with a table of each one's gain (bench/realtime_configs.py; BENCH_CONFIGS picks).
 bench-realtime: install
-	BENCH_CONFIGS="$${BENCH_CONFIGS:-all-on,stock-layer,stock-cache,stock-session,stock-redis,stock-loop,pubsub,all-stock}" \
+	BENCH_CONFIGS="$${BENCH_CONFIGS:-all-on,stock-layer,stock-cache,stock-session,stock-redis,pubsub,all-stock}" \
 	BENCH_SCENARIOS="$${BENCH_SCENARIOS:-10x10}" BENCH_IDLE="$${BENCH_IDLE:-0}" \
 	$(BIN)/python bench/live.py
 

@@ -14,7 +14,6 @@ CONFIGS = {
     "stock-cache": {"REALTIME_STOCK": "cache"},
     "stock-session": {"REALTIME_STOCK": "session"},
     "stock-redis": {"REALTIME_STOCK": "redis_client"},
-    "stock-loop": {"REALTIME_STOCK": "consumer_loop"},
     "pubsub": {"REALTIME_LAYER": "pubsub"},
     "all-stock": {"REALTIME_STOCK": "all"},
 }
@@ -25,7 +24,6 @@ GAIN_OF = {
     "stock-cache": "the reusing cache client over Django's RedisCache",
     "stock-session": "the read-only websocket session over Channels' SessionMiddleware",
     "stock-redis": "the direct Redis connections over redis-py's client",
-    "stock-loop": "the lean consumer loop over Channels' AsyncConsumer.__call__",
     "pubsub": "the bundling layer over channels-redis's RedisPubSubChannelLayer",
     "all-stock": "all of them together",
 }

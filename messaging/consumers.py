@@ -12,7 +12,6 @@ import weakref
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, cast
 
-from asgiref.typing import ASGIReceiveCallable, ASGISendCallable
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -21,15 +20,11 @@ from django.db import close_old_connections
 from django.utils.functional import empty
 
 from core.exceptions import ApplicationError, Invalid, NotFound, TooLarge, error_frame
-from core.realtime.consumer import run_consumer
-from core.realtime.switches import is_stock
 from messaging import events, presence, selectors, services
 from messaging.payloads import message_payload
 from messaging.services import SendResult
 
 if TYPE_CHECKING:
-    from channels.consumer import _ChannelScope  # the stubs' scope type; not in channels itself
-
     from messaging.models import Conversation
     from profiles.models import User
 
@@ -104,16 +99,6 @@ def _int_field(frame: dict[str, Any], name: str, *, default: int | None = None) 
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
-    async def __call__(
-        self, scope: "_ChannelScope", receive: ASGIReceiveCallable, send: ASGISendCallable
-    ) -> None:
-        """Channels' AsyncConsumer.__call__, or the same with a leaner loop than
-        await_many_dispatch: one task per source, not one per message (docs/adr/0005)."""
-        if is_stock("consumer_loop"):
-            await super().__call__(scope, receive, send)
-        else:
-            await run_consumer(self, scope, receive, send)
-
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels' dispatch first runs close_old_connections() in the database thread, for
         # every message: every frame and every live event of every socket queued behind the

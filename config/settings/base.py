@@ -115,7 +115,7 @@ REDIS_URL = env("REDIS_URL", default="")
 
 # The live path's speed-ups (core/realtime/, one decision record each in docs/adr/) reach into
 # private internals of Django, Channels, channels-redis and redis-py. Each can be switched back
-# to the stock part: REALTIME_STOCK=layer,cache,session,redis_client,consumer_loop (or `all`),
+# to the stock part: REALTIME_STOCK=layer,cache,session,redis_client (or `all`),
 # and REALTIME_LAYER=bundling|redis|pubsub picks the channel layer (core/realtime/switches.py).
 REALTIME_STOCK, REALTIME_LAYER = choose(
     env.list("REALTIME_STOCK", default=[]), env("REALTIME_LAYER", default="")

@@ -8,7 +8,6 @@ REALTIME_STOCK: a comma-separated list of parts to run as their library ships th
     session        Channels' AuthMiddlewareStack, not the read-only session (websocket.py)
     redis_client   redis-py's client for the live path's scripts, not connections of their
                    own (redis_direct.py)
-    consumer_loop  Channels' AsyncConsumer.__call__, not the lean loop (consumer.py)
 REALTIME_LAYER: `bundling` (the default), `redis` (the same as REALTIME_STOCK=layer) or
     `pubsub` (channels-redis's RedisPubSubChannelLayer).
 
@@ -18,7 +17,7 @@ The layer and the cache apply where REDIS_URL is set (without it both are in mem
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-PARTS = ("layer", "cache", "session", "redis_client", "consumer_loop")
+PARTS = ("layer", "cache", "session", "redis_client")
 
 LAYER_BACKENDS = {
     "bundling": "core.realtime.layer.BundlingRedisChannelLayer",

@@ -147,8 +147,8 @@ def test_the_websocket_session_is_channels_own_when_switched_back():
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     "stock",
-    [frozenset(), frozenset({"session"}), frozenset({"consumer_loop"}), frozenset(PARTS)],
-    ids=["all-on", "stock-session", "stock-loop", "all-stock"],
+    [frozenset(), frozenset({"session"}), frozenset(PARTS)],
+    ids=["all-on", "stock-session", "all-stock"],
 )
 async def test_a_message_reaches_the_other_socket_whichever_parts_are_stock(alice, bob, stock):
     with override_settings(REALTIME_STOCK=stock):
