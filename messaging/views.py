@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -269,6 +270,7 @@ def report(request: AuthenticatedHttpRequest, handle: str) -> HttpResponse:
         ).first()
         if message is None:
             raise Http404("No such message.")
+    back_to = _report_return_url(request, message)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -283,9 +285,23 @@ def report(request: AuthenticatedHttpRequest, handle: str) -> HttpResponse:
             messages.error(request, error.detail)
         else:
             messages.success(request, "Thank you. Our team will look into it.")
-            return redirect("messaging:inbox")
+            return redirect(back_to)
     return render(
         request,
         "messaging/report.html",
-        {"form": form, "other": other, "reported_message": message},
+        {"form": form, "other": other, "reported_message": message, "back_to": back_to},
     )
+
+
+def _report_return_url(request: AuthenticatedHttpRequest, message: Message | None) -> str:
+    """Where a report returns to: the conversation it was made from (the reported message's,
+    or one named by `?conversation=` that the reporter is in), else the inbox."""
+    if message is not None:
+        return message.conversation.home_url or reverse(
+            "messaging:thread", args=[message.conversation_id]
+        )
+    conversation_id = request.GET.get("conversation") or request.POST.get("conversation")
+    conversation = selectors.conversation_for(user=request.user, conversation_id=conversation_id)
+    if conversation is None:
+        return reverse("messaging:inbox")
+    return conversation.home_url or reverse("messaging:thread", args=[conversation.pk])

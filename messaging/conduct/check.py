@@ -21,13 +21,13 @@ class Reason:
 
 
 _CONTACT_TAIL = (
-    " Sharing contact details to move the conversation off Tandem breaks our terms, and work "
-    "agreed outside the platform isn't protected."
+    " Sharing contact details to move the conversation off Tandem breaks our terms, and what "
+    "is agreed outside Tandem is not in the record a mediator sees."
 )
 PAYMENT = Reason(
     "payment_off_platform",
-    "This message seems to suggest paying outside Tandem. Payments outside the platform aren't "
-    "protected, and they break our terms.",
+    "This message seems to suggest paying outside Tandem. That breaks our terms, and what is "
+    "agreed outside Tandem is not in the record a mediator sees.",
 )
 EMAIL = Reason(
     "contact_email",

@@ -101,9 +101,11 @@ def test_reasons_are_frozen_and_explain_themselves_to_the_sender():
         with pytest.raises(FrozenInstanceError):
             reason.code = "other"  # type: ignore[misc]
     assert reasons[0].text == (
-        "This message seems to suggest paying outside Tandem. Payments outside the platform "
-        "aren't protected, and they break our terms."
+        "This message seems to suggest paying outside Tandem. That breaks our terms, and what is "
+        "agreed outside Tandem is not in the record a mediator sees."
     )
+    # Tandem moves no money: no reason may promise a protection it does not give.
+    assert not any("protect" in reason.text for reason in reasons)
     assert "contact details" in reasons[1].text
 
 

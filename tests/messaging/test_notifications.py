@@ -47,6 +47,23 @@ class TestNotify:
         assert notifications.unread_notification_count(user=alice) == 0
         assert notifications.unread_notification_count(user=bob) == 1
 
+    def test_the_navigation_marks_the_page_you_are_on(self, client, alice):
+        import re
+
+        client.force_login(alice)
+
+        def current(url):
+            page = client.get(url).content.decode()
+            # Each link marked current (the navigation is rendered twice: inline and in the menu).
+            return {
+                re.sub(r"<[^>]+>|\s+", " ", label).split()[0]
+                for label in re.findall(r'aria-current="page"[^>]*>(.*?)</a>', page, re.S)
+            }
+
+        assert current(reverse("messaging:notifications")) == {"Notifications"}
+        assert current(reverse("messaging:preferences")) == set()
+        assert current(reverse("messaging:inbox")) == {"Messages"}
+
     def test_opening_one_marks_it_read_and_follows_only_local_links(self, client, alice):
         note = notifications.notify(user=alice, kind="test", title="Go", url="/messages/")
         client.force_login(alice)

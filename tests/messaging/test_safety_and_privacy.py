@@ -58,9 +58,34 @@ class TestReports:
             url, {"reason": "harassment", "details": "Not OK", "message": message.pk}
         )
 
+        # Back in the conversation the report was made from, not on the inbox.
         assert response.status_code == 302
+        assert response.url == reverse("messaging:thread", args=[direct.pk])
         report = Report.objects.get()
         assert (report.reporter, report.reported_user, report.message) == (alice, bob, message)
+
+    def test_reporting_from_a_thread_returns_to_it(self, client, direct, alice, bob):
+        client.force_login(alice)
+        thread = client.get(reverse("messaging:thread", args=[direct.pk])).content.decode()
+        link = reverse("messaging:report", args=[bob.handle]) + f"?conversation={direct.pk}"
+        assert link in thread
+
+        page = client.get(link).content.decode()
+        assert f'href="{reverse("messaging:thread", args=[direct.pk])}">Cancel' in page
+        response = client.post(link, {"reason": "spam", "conversation": direct.pk})
+
+        assert response.status_code == 302
+        assert response.url == reverse("messaging:thread", args=[direct.pk])
+
+    def test_a_conversation_you_are_not_in_is_no_place_to_return_to(self, client, bob, eve):
+        theirs = services.conversation_open_direct(user=bob, other=eve)
+        from tests.factories import UserFactory
+
+        client.force_login(UserFactory())
+        url = reverse("messaging:report", args=[bob.handle]) + f"?conversation={theirs.pk}"
+        response = client.post(url, {"reason": "spam", "conversation": theirs.pk})
+
+        assert response.url == reverse("messaging:inbox")
 
     def test_a_message_from_elsewhere_cannot_be_reported_or_seen(self, client, bob, eve, send):
         other = services.conversation_open_direct(user=bob, other=eve)
