@@ -70,13 +70,24 @@ class MoneyFormMixin(forms.Form):
     amount = AmountField(label="Amount", required=False)
     currency = CurrencyField(required=False)
 
+    def __init__(self, *args: Any, default_currency: str = "", **kwargs: Any) -> None:
+        """`default_currency`: what the select shows first and what an amount sent with no
+        currency is taken to be in (a dispute's own currency, say)."""
+        super().__init__(*args, **kwargs)
+        self.default_currency = default_currency
+        if default_currency:
+            self.fields["currency"].initial = default_currency
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data is None:  # a clean() that returns nothing keeps cleaned_data, as Django does
             data = self.cleaned_data
         no_currency = not data.get("currency") and "currency" not in self.errors
         if data.get("amount") is not None and no_currency:
-            self.add_error("currency", "Say which currency the amount is in.")
+            if self.default_currency:
+                data["currency"] = self.default_currency
+            else:
+                self.add_error("currency", "Say which currency the amount is in.")
         return data
 
 

@@ -35,6 +35,7 @@ from core.http import (
     wants_json,
 )
 from core.images import REENCODED_CONTENT_TYPE
+from core.money import DEFAULT_CURRENCY
 from core.uploads import (
     DISPUTE_EVIDENCE,
     capped_upload,
@@ -279,12 +280,20 @@ def _render_dispute(request, dispute, *, status=200, open_form="", **forms):
             "proposal_days": settings.DISPUTE_PROPOSAL_DAYS,
         }
     )
-    context.setdefault("proposal_form", ProposalForm(auto_id="propose-%s"))
+    context.setdefault(
+        "proposal_form",
+        ProposalForm(auto_id="propose-%s", default_currency=_proposal_currency(dispute)),
+    )
     context.setdefault("answer_form", AnswerForm(auto_id="answer-%s"))
     context.setdefault("evidence_form", EvidenceForm(auto_id="evidence-%s"))
     context.setdefault("withdraw_form", WithdrawForm(auto_id="withdraw-%s"))
     context.update(forms)
     return render(request, "disputes/detail.html", context, status=status)
+
+
+def _proposal_currency(dispute) -> str:
+    """A proposal's amount is in the dispute's currency unless its author picks another."""
+    return dispute.currency or DEFAULT_CURRENCY
 
 
 @login_required
@@ -299,7 +308,9 @@ def dispute_detail(request, dispute_id):
 @_refusal_on_page
 def propose(request, dispute_id):
     dispute = _dispute_or_404(request.user, dispute_id)
-    form = ProposalForm(request.POST, auto_id="propose-%s")
+    form = ProposalForm(
+        request.POST, auto_id="propose-%s", default_currency=_proposal_currency(dispute)
+    )
     if form.is_valid():
         try:
             services.proposal_make(dispute=dispute, by=request.user, **form.cleaned_data)

@@ -2,6 +2,7 @@
 JavaScript), every action through its POST endpoint, and what the page must never show."""
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -522,3 +523,28 @@ def test_an_empty_list_says_disputes_start_from_a_workroom(client, client_user):
     client.force_login(client_user)
     page = client.get(url("list")).content.decode()
     assert "open a dispute from its workroom" in page
+
+
+def test_a_counter_proposal_with_no_currency_is_in_the_disputes_currency(
+    client, room, freelancer_user, client_user
+):
+    dispute = services.dispute_open(
+        workroom=room,
+        by=freelancer_user,
+        reason="non_payment",
+        description="The second milestone was approved but never paid.",
+        desired_outcome="Payment of the milestone.",
+        amount="400",
+        currency="eur",
+    )
+    client.force_login(client_user)
+
+    page = client.get(url("detail", dispute.pk)).content.decode()
+    assert re.search(r'<option value="EUR" selected>', page)
+    response = client.post(
+        url("propose", dispute.pk), {"terms": "Half now, half on delivery.", "amount": "200"}
+    )
+
+    assert response.status_code == 302
+    proposal = Resolution.objects.get()
+    assert (proposal.amount, proposal.currency) == (Decimal("200.00"), "EUR")
