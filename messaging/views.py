@@ -300,7 +300,7 @@ def _report_return_url(request: AuthenticatedHttpRequest, message: Message | Non
         return message.conversation.home_url or reverse(
             "messaging:thread", args=[message.conversation_id]
         )
-    conversation_id = request.GET.get("conversation") or request.POST.get("conversation")
+    conversation_id = request.GET.get("conversation") or request.POST.get("conversation") or ""
     conversation = selectors.conversation_for(user=request.user, conversation_id=conversation_id)
     if conversation is None:
         return reverse("messaging:inbox")
