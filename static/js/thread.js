@@ -107,6 +107,8 @@ live.addEventListener("warning", (event) => {
   render();
   showWarning(frame, pending, edited);
 });
+const FINAL_ERRORS = new Set(["forbidden", "not_found", "invalid", "too_large"]);
+
 live.addEventListener("error", (event) => {
   const frame = event.detail;
   const pending = frame.client_id ? state.pending(frame.client_id) : null;
@@ -116,6 +118,9 @@ live.addEventListener("error", (event) => {
       setTimeout(() => composer.retry(pending.client_id), frame.retry_after * 1000);
     } else {
       pending.failed = frame.detail;
+      // Refused for a reason that sending again cannot change (a block, a closed
+      // conversation, a body that breaks a rule): say why and offer to discard it, not Retry.
+      pending.final = FINAL_ERRORS.has(frame.code);
     }
     render();
   } else {
@@ -135,9 +140,15 @@ list.addEventListener("click", (event) => {
   const editId = event.target.closest("[data-edit]")?.dataset.edit;
   const deleteId = event.target.closest("[data-delete]")?.dataset.delete;
   const retryId = event.target.closest("[data-retry]")?.dataset.retry;
+  const discardId = event.target.closest("[data-discard]")?.dataset.discard;
   if (editId) editor.start(Number(editId));
   if (deleteId) confirmDelete(Number(deleteId));
   if (retryId) composer.retry(retryId);
+  if (discardId) {
+    live.pending.delete(discardId);
+    state.dropPending(discardId);
+    render();
+  }
 });
 
 wireHistory({ root, state, render });

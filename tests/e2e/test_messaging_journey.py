@@ -144,6 +144,26 @@ def test_a_conduct_warning_lets_the_sender_edit_or_send_anyway(browser, live_url
     assert Message.objects.get().flagged
 
 
+def test_a_message_refused_by_a_block_says_why_and_offers_no_retry(browser, live_url, people):
+    morgan, sam = people
+    from messaging.services import conversation_open_direct, user_block
+
+    conversation = conversation_open_direct(user=morgan, other=sam)
+    morgan_page = log_in(browser, live_url, morgan)
+    morgan_page.goto(f"{live_url}/messages/{conversation.pk}/")
+    expect(morgan_page.get_by_label("Message", exact=True)).to_be_editable()
+    user_block(blocker=sam, blocked=morgan)  # while Morgan's page is open
+
+    send(morgan_page, "Are you there?")
+
+    failed = morgan_page.locator(".msg--mine", has_text="Are you there?")
+    expect(failed.locator(".msg__error")).to_contain_text("can't")
+    expect(failed.get_by_role("button", name="Retry")).to_have_count(0)
+    failed.get_by_role("button", name="Discard").click()
+    expect(morgan_page.locator(".msg--mine", has_text="Are you there?")).to_have_count(0)
+    assert not Message.objects.exists()
+
+
 def test_an_attachment_uploads_with_progress_and_downloads(browser, live_url, people, tmp_path):
     morgan, sam = people
     from messaging.services import conversation_open_direct

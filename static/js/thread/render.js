@@ -86,7 +86,12 @@ export function createRenderer({ root, state, timezone, renderEditor }) {
     const bubble = bubbleOf(message, item);
     item.append(state.isEditing(message) && !message.deleted ? renderEditor(message) : bubble);
     if (message.failed) {
-      item.append(el("p", "msg__error", message.failed), button("btn btn--quiet btn--sm", "Retry", { retry: message.client_id }));
+      item.append(
+        el("p", "msg__error", message.failed),
+        message.final
+          ? button("btn btn--quiet btn--sm", "Discard", { discard: message.client_id })
+          : button("btn btn--quiet btn--sm", "Retry", { retry: message.client_id }),
+      );
     }
     if (state.canChange(message) && !state.isEditing(message)) {
       const actions = el("div", "msg__actions");
