@@ -219,7 +219,7 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 # other limits keep their defaults.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 # The client address comes from REMOTE_ADDR unless this many proxies in front append theirs to
-# X-Forwarded-For (set 1 behind one load balancer, or every client shares its address).
+# X-Forwarded-For (production: 1).
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 
 # --- Two-factor authentication (allauth.mfa; docs/accounts.md) ------------------------------

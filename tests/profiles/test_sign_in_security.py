@@ -123,3 +123,26 @@ class TestWrongPasswords:
         log_in(client, "sam@example.com", PASSWORD, OWNER)
 
         assert "_auth_user_id" in client.session
+
+    def test_behind_the_load_balancer_each_visitor_counts_apart(self, settings, make_user):
+        """Production's setting: the balancer's own address is everyone's REMOTE_ADDR."""
+        settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+        make_user(email="sam@example.com")
+        balancer = "10.0.0.2"
+        attacker, owner = Client(), Client()
+        for _ in range(10):
+            attacker.post(
+                reverse("account_login"),
+                {"login": "sam@example.com", "password": "wrong-guess"},
+                REMOTE_ADDR=balancer,
+                HTTP_X_FORWARDED_FOR=ATTACKER,
+            )
+
+        owner.post(
+            reverse("account_login"),
+            {"login": "sam@example.com", "password": PASSWORD},
+            REMOTE_ADDR=balancer,
+            HTTP_X_FORWARDED_FOR=f"192.0.2.1, {OWNER}",  # whatever the client claims, then ours
+        )
+
+        assert "_auth_user_id" in owner.session

@@ -55,6 +55,11 @@ def log_in(client, user, *, next_url=""):
     return client.post(url, {"login": user.email, "password": PASSWORD})
 
 
+def confirm_password(client):
+    """allauth asks for the password again before a change to the second factor."""
+    return client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+
+
 class TestTheCodes:
     """demo.totp against RFC 6238's own test vectors (SHA-1, the 20-byte ASCII secret)."""
 
@@ -84,8 +89,17 @@ class TestEveryone:
         page = client.get(reverse("mfa_index")).content.decode()
         assert "Turn off" in page and "Set up an authenticator app" not in page
 
+    def test_enrolling_asks_for_the_password_again(self, client, client_user):
+        client.force_login(client_user)
+
+        response = client.get(reverse("mfa_activate_totp"))
+
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_reauthenticate"))
+
     def test_enrol_with_a_code_from_the_shown_key(self, client, client_user):
-        log_in(client, client_user)  # a fresh password login: allauth asks for one to enrol
+        client.force_login(client_user)
+        confirm_password(client)
 
         page = client.get(reverse("mfa_activate_totp")).content.decode()
         secret = re.search(r'id="authenticator_secret"[^>]*value="([A-Z2-7]+)"', page)
@@ -99,7 +113,8 @@ class TestEveryone:
         assert types == {Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES}
 
     def test_a_wrong_code_does_not_enrol(self, client, client_user):
-        log_in(client, client_user)
+        client.force_login(client_user)
+        confirm_password(client)
         client.get(reverse("mfa_activate_totp"))
 
         response = client.post(reverse("mfa_activate_totp"), {"code": "000000"})
@@ -176,13 +191,15 @@ class TestRequiredForStaff:
         assert response.status_code == 302
         assert response["Location"] == reverse("mfa_activate_totp")
 
-    def test_the_enrol_page_says_why(self, client, mediator, required):
-        log_in(client, mediator)
+    def test_sign_in_leads_to_enrolment(self, client, mediator, required):
+        log_in(client, mediator, next_url=QUEUE)
 
-        response = client.get(QUEUE, follow=True)
+        response = client.get(QUEUE, follow=True)  # the password again, then the setup page
+        assert "Staff accounts need two-factor authentication" in response.content.decode()
+        assert response.redirect_chain[-1][0].startswith(reverse("account_reauthenticate"))
+        response = client.post(response.redirect_chain[-1][0], {"password": PASSWORD}, follow=True)
 
         assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
-        assert "Staff accounts need two-factor authentication" in response.content.decode()
         assert "Setup key" in response.content.decode()
 
     def test_posts_are_refused_too(self, client, mediator, required):
