@@ -283,14 +283,14 @@ def unsubscribe_token(user: User) -> str:
 def unsubscribe_link_user(*, token: str) -> User:
     """The person an unsubscribe link names; UnsubscribeLinkExpired or …Invalid if it does not."""
     try:
-        data = signing.loads(
-            token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE.total_seconds()
-        )
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
     except signing.SignatureExpired:
         raise UnsubscribeLinkExpired() from None
     except signing.BadSignature:
         raise UnsubscribeLinkInvalid() from None
     user_id = data.get("u") if isinstance(data, dict) else None
+    if not isinstance(user_id, int):
+        raise UnsubscribeLinkInvalid()
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         raise UnsubscribeLinkInvalid()

@@ -173,7 +173,10 @@ class TestTheAdminLogin:
         response = client.get(f"/admin/login/?next={QUEUE}")
 
         assert response.status_code == 302
-        assert response["Location"] == f"{reverse('account_login')}?next={QUEUE.replace('/', '%2F')}"
+        assert (
+            response["Location"]
+            == reverse("account_login") + "?next=%2Fadmin%2Fdisputes%2Fdispute%2F"
+        )
 
     def test_the_queue_sends_an_anonymous_visitor_to_allauth(self, client):
         response = client.get(QUEUE, follow=True)
