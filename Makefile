@@ -45,6 +45,7 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "Tandem is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@echo "admin@example.com's two-factor code: $(BIN)/python manage.py totp_code admin@example.com"
 	@echo ""
 	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
 

@@ -6,6 +6,8 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +15,7 @@ from django.utils.text import slugify
 from django_countries import countries
 
 from demo.images import portrait_png, screen_png
+from demo.totp import DEMO_TOTP_SECRETS
 from profiles import services
 from profiles.models import ResponseTimeRecord, User
 
@@ -38,7 +41,9 @@ DEMO_PEOPLE = [
 
 @transaction.atomic
 def seed_people() -> dict[str, User]:
-    """The four demo logins, verified, with the demo password. Re-running changes nothing."""
+    """The four demo logins, verified, with the demo password (and Ada's authenticator).
+
+    Re-running changes nothing."""
     people = {}
     for person in DEMO_PEOPLE:
         user = User.objects.filter(email=person.email).first()
@@ -55,8 +60,27 @@ def seed_people() -> dict[str, User]:
         EmailAddress.objects.get_or_create(
             user=user, email=user.email, defaults={"verified": True, "primary": True}
         )
+        if secret := DEMO_TOTP_SECRETS.get(person.email):
+            # Ada signs in with a code as well, as staff must in production (docs/accounts.md).
+            Authenticator.objects.get_or_create(
+                user=user,
+                type=Authenticator.Type.TOTP,
+                defaults={"data": {"secret": encrypt(secret)}},
+            )
         people[person.email] = user
     return people
+
+
+def demo_logins() -> list[str]:
+    """What `seed_demo` prints: each login, and how to get past Ada's second factor."""
+    lines = []
+    for person in DEMO_PEOPLE:
+        role = "admin" if person.staff else person.role
+        lines.append(f"{person.email:<26} {DEMO_PASSWORD}   ({person.name}, {role})")
+    for email, secret in DEMO_TOTP_SECRETS.items():
+        lines.append(f"{email} then asks for a code: admin TOTP secret {secret}")
+        lines.append(f"  (add it to an authenticator app, or: python manage.py totp_code {email})")
+    return lines
 
 
 # --- Profiles --------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core.exceptions import Invalid
 from messaging import events
 from messaging.models import (
     Conversation,
@@ -30,7 +31,29 @@ from messaging.models import (
 if TYPE_CHECKING:
     from profiles.models import User
 
+# The digest e-mails' one-click unsubscribe link: signed for this purpose alone (its own salt, so
+# no other signed value of the site is accepted here) and good for 60 days, long enough for a
+# person to act on an old e-mail, short enough that a link lying in a forwarded mail goes stale.
 UNSUBSCRIBE_SALT = "messaging.unsubscribe"
+UNSUBSCRIBE_MAX_AGE = timedelta(days=60)
+
+
+class UnsubscribeLinkInvalid(Invalid):
+    @classmethod
+    def default_detail(cls) -> str:
+        return (
+            "This link doesn't work. It may have been copied incompletely: you can turn these "
+            "e-mails off in your messaging settings after logging in."
+        )
+
+
+class UnsubscribeLinkExpired(UnsubscribeLinkInvalid):
+    @classmethod
+    def default_detail(cls) -> str:
+        return (
+            "This link has expired: unsubscribe links work for 60 days. Use the link in a "
+            "newer e-mail, or turn these e-mails off in your messaging settings."
+        )
 
 
 def preferences_for(user: User) -> MessagingPreferences:
@@ -257,19 +280,29 @@ def unsubscribe_token(user: User) -> str:
     return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT)
 
 
-def unsubscribe(*, token: str) -> User | None:
-    """Turn e-mail digests off for the person a signed token names; None if it is not valid."""
+def unsubscribe_link_user(*, token: str) -> User:
+    """The person an unsubscribe link names; UnsubscribeLinkExpired or …Invalid if it does not."""
     try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
+    except signing.SignatureExpired:
+        raise UnsubscribeLinkExpired() from None
     except signing.BadSignature:
-        return None
-    preferences = MessagingPreferences.objects.filter(user_id=data.get("u")).first()
-    if preferences is None:
-        user = get_user_model().objects.filter(pk=data.get("u")).first()
-        if user is None:
-            return None
-        preferences = preferences_for(user)
+        raise UnsubscribeLinkInvalid() from None
+    user_id = data.get("u") if isinstance(data, dict) else None
+    if not isinstance(user_id, int):
+        raise UnsubscribeLinkInvalid()
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise UnsubscribeLinkInvalid()
+    return user
+
+
+@transaction.atomic
+def unsubscribe(*, token: str) -> User:
+    """Turn e-mail digests off for the person a valid unsubscribe link names."""
+    user = unsubscribe_link_user(token=token)
+    preferences = preferences_for(user)
     preferences.email_digests = False
     preferences.save(update_fields=["email_digests"])
-    DigestState.objects.filter(participant__user_id=preferences.user_id).update(due_at=None)
-    return preferences.user
+    DigestState.objects.filter(participant__user_id=user.pk).update(due_at=None)
+    return user

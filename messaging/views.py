@@ -215,14 +215,20 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """From the link in every digest e-mail: works without logging in, confirms with a POST."""
-    if request.method == "POST":
-        user = notifications.unsubscribe(token=token)
-        return render(
-            request,
-            "messaging/unsubscribe.html",
-            {"done": user is not None, "invalid": user is None},
-        )
+    """From the link in every digest e-mail: works without logging in, confirms with a POST.
+
+    A link that has expired or was altered answers with a page that says so (and a 400)."""
+    try:
+        if request.method == "POST":
+            notifications.unsubscribe(token=token)
+            return render(request, "messaging/unsubscribe.html", {"done": True})
+        notifications.unsubscribe_link_user(token=token)
+    except notifications.UnsubscribeLinkInvalid as error:
+        context = {
+            "error": error,
+            "expired": isinstance(error, notifications.UnsubscribeLinkExpired),
+        }
+        return render(request, "messaging/unsubscribe.html", context, status=error.http_status)
     return render(request, "messaging/unsubscribe.html", {"token": token})
 
 

@@ -1,3 +1,4 @@
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.core.validators import URLValidator
@@ -38,6 +39,15 @@ class SignupForm(AllauthSignupForm):
     )
 
     field_order = ["name", "email", "role", "password1", "password2"]
+
+    def validate_unique_email(self, value):
+        # Enumeration prevention is on for every other form (ACCOUNT_PREVENT_ENUMERATION), but
+        # sign-up says plainly that an address is taken, as the foundation issue asks; allauth's
+        # "signup" rate limit bounds how fast anyone can probe with it.
+        email = super().validate_unique_email(value)
+        if self.account_already_exists:
+            raise get_adapter().validation_error("email_taken")
+        return email
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())

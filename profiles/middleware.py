@@ -1,5 +1,14 @@
-"""Show times in the signed-in user's own timezone (docs/architecture.md, "Time, money, files")."""
+"""Request-wide rules about the signed-in person: their timezone is active (docs/architecture.md,
+"Time, money, files"); staff without a second factor set one up first (docs/accounts.md)."""
 
+from functools import cache
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 
 from profiles.selectors import timezone_for_user
@@ -27,3 +36,41 @@ class TimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class StaffTwoFactorMiddleware:
+    """With MFA_REQUIRED_FOR_STAFF, a staff member (every mediator is one) without an
+    authenticator is sent to set one up before any other page: the admin and the mediation
+    queue hold every party's correspondence. The account pages under /accounts/ stay open, as
+    enrolling may need them (log out, confirm an address, re-enter the password, the
+    two-factor pages themselves). docs/accounts.md, "Two-factor authentication".
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.MFA_REQUIRED_FOR_STAFF and self._must_enrol(request):
+            if request.method == "GET":
+                messages.warning(request, STAFF_MUST_ENROL_TEXT)
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+    @staticmethod
+    def _must_enrol(request) -> bool:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_staff:
+            return False
+        if request.path.startswith(_account_pages_prefix()):
+            return False
+        return not is_mfa_enabled(user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN])
+
+
+STAFF_MUST_ENROL_TEXT = (
+    "Staff accounts need two-factor authentication. Set up an authenticator app to continue."
+)
+
+
+@cache
+def _account_pages_prefix() -> str:
+    return reverse("account_login").removesuffix("login/")

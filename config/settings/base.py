@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "channels",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_countries",
     "core",
     "profiles",
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "profiles.middleware.StaffTwoFactorMiddleware",
     "core.middleware.ApplicationErrorMiddleware",
 ]
 
@@ -201,15 +203,34 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-# The sign-up form says plainly that an address is taken (the issue asks for a clear error),
-# at the cost of revealing that the address has an account; allauth's rate limits bound probing.
-ACCOUNT_PREVENT_ENUMERATION = False
+# No form tells whether an address has an account (password reset answers the same for any
+# address and e-mails the owner instead), except sign-up, which says plainly that an address is
+# taken (profiles.forms.SignupForm; the foundation issue asks for a clear error), rate limited.
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PRESERVE_USERNAME_CASING = False
+# Wrong passwords (docs/accounts.md, "Wrong passwords"): five per account per address in five
+# minutes (profiles.adapters keys the limit by account and address, so an attacker elsewhere
+# cannot lock the owner out), and ten a minute from one address whatever the account. allauth's
+# other limits keep their defaults.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# The client address comes from REMOTE_ADDR unless this many proxies in front append theirs to
+# X-Forwarded-For (production: 1).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+
+# --- Two-factor authentication (allauth.mfa; docs/accounts.md) ------------------------------
+# An authenticator app (TOTP) with recovery codes, for everyone who wants it, required of staff
+# (every mediator is staff) when MFA_REQUIRED_FOR_STAFF is on: production's default.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Tandem"
+# A code one 30-second step old or early still counts: phones' clocks drift. Each code is
+# accepted once either way.
+MFA_TOTP_TOLERANCE = 1
+MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=False)
 
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

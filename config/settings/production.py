@@ -21,3 +21,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SECURE_SSL else "http"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://localhost:25")
 vars().update(EMAIL_CONFIG)
+# Staff sign in with a second factor; the setting exists so a staging copy can say otherwise.
+MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
+# Production runs behind one load balancer (SECURE_PROXY_SSL_HEADER above): the client address
+# for allauth's rate limits is the one it appends to X-Forwarded-For, or every visitor would
+# share the balancer's and one guesser's failures would refuse everyone's logins.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=1)

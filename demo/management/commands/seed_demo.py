@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from demo.disputes import seed_disputes
 from demo.invitations import seed_invitations
 from demo.messaging import seed_conversations
-from demo.profiles import DEMO_PASSWORD, DEMO_PEOPLE, seed_people, seed_profiles
+from demo.profiles import demo_logins, seed_people, seed_profiles
 from demo.workrooms import seed_workrooms
 
 
@@ -20,6 +20,5 @@ class Command(BaseCommand):
         seed_invitations(people)
         seed_disputes(people)
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in with:"))
-        for person in DEMO_PEOPLE:
-            role = "admin" if person.staff else person.role
-            self.stdout.write(f"  {person.email:<26} {DEMO_PASSWORD}   ({person.name}, {role})")
+        for line in demo_logins():
+            self.stdout.write(f"  {line}")
