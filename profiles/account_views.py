@@ -1,13 +1,15 @@
 """The account's own pages: "Your data" (download it all as JSON) and "Delete my account".
 Thin: parse, call one service, render."""
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.http import private_file_response
+from core.exceptions import RateLimited
+from core.http import error_response, private_file_response
 from profiles import services
 from profiles.forms import AccountDeleteForm
 
@@ -28,11 +30,17 @@ def account_data_download(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete(request):
+    posted = request.method == "POST"
+    # Retyping the password is a re-authentication: allauth's limit for it guards the guesses.
+    if posted and not ratelimit.consume(request, action="reauthenticate", user=request.user):
+        return error_response(
+            request, RateLimited("Too many tries. Wait a minute, then try again.", retry_after=60)
+        )
     by_password = services.confirms_with_password(request.user)
-    form = AccountDeleteForm(request.POST or None, by_password=by_password)
+    form = AccountDeleteForm(request.POST if posted else None, by_password=by_password)
     blockers = services.account_deletion_blockers(user=request.user)
     status = 200
-    if request.method == "POST":
+    if posted:
         status = 400
         if form.is_valid():
             try:

@@ -8,6 +8,7 @@ made and the files they uploaded but never sent. A direct conversation with them
 """
 
 from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -30,7 +31,7 @@ from profiles.account_parts import absolute_url
 from profiles.models import User
 
 
-def _iso(moment) -> str | None:
+def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 

@@ -291,6 +291,15 @@ def test_a_wrong_password_on_the_page_is_said_next_to_the_field(client, alice):
     assert User.objects.get(pk=alice.pk).is_active
 
 
+def test_guessing_the_password_is_rate_limited(client, alice):
+    client.force_login(alice)
+    statuses = [client.post(DELETE, {"confirmation": f"guess-{n}"}).status_code for n in range(11)]
+    assert statuses[:10] == [400] * 10
+    assert statuses[10] == 429
+    assert client.post(DELETE, {"confirmation": PASSWORD}).status_code == 429
+    assert User.objects.get(pk=alice.pk).is_active
+
+
 def test_the_page_lists_what_blocks_with_links_and_offers_no_button(client, alice, bob):
     room, _ = room_with_records(alice, bob)
     client.force_login(alice)
