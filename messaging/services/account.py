@@ -3,8 +3,9 @@ and what a deletion removes.
 
 What stays when an account is deleted: every message they sent (the other members' record of
 the conversation; the sender shows as "Deleted user"), its edit history and the files attached
-to sent messages. What goes: their notifications, preferences (all switched off), digest state, the blocks they
-made and the files they uploaded but never sent. A direct conversation with them becomes read-only.
+to sent messages. What goes: their notifications, digest state, the blocks they made and the
+files they uploaded but never sent; their preferences are all switched off. A direct
+conversation with them becomes read-only.
 """
 
 from collections import defaultdict
@@ -73,9 +74,13 @@ def _conversations(user: User) -> tuple[list[dict[str, Any]], dict[int, list[str
 
 
 def _messages_sent(user: User, others: dict[int, list[str]]) -> list[dict[str, Any]]:
-    sent = Message.objects.filter(sender=user).order_by("created_at", "pk").prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.order_by("pk")),
-        Prefetch("revisions", queryset=MessageRevision.objects.order_by("created_at", "pk")),
+    sent = (
+        Message.objects.filter(sender=user)
+        .order_by("created_at", "pk")
+        .prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("pk")),
+            Prefetch("revisions", queryset=MessageRevision.objects.order_by("created_at", "pk")),
+        )
     )
     return [
         {
@@ -164,15 +169,20 @@ def account_export(*, user: User) -> dict[str, Any]:
     }
 
 
+def _delete_files(names: list[str]) -> None:
+    storage = Attachment._meta.get_field("file").storage
+    for name in names:
+        storage.delete(name)
+
+
 @transaction.atomic
 def account_erase(*, user: User) -> None:
     """Remove what is only theirs; keep what the other members of a conversation hold."""
     unsent = list(Attachment.objects.filter(uploader=user, message__isnull=True))
-    names = [a.file.name for a in unsent if a.file]
+    names = [a.file.name for a in unsent if a.file.name]
     Attachment.objects.filter(pk__in=[a.pk for a in unsent]).delete()
     if names:
-        storage = Attachment._meta.get_field("file").storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+        transaction.on_commit(lambda: _delete_files(names))
     Notification.objects.filter(user=user).delete()
     # A row with everything off rather than none: no row means the defaults, e-mails included.
     MessagingPreferences.objects.update_or_create(

@@ -137,4 +137,3 @@ def account_delete(*, user: User, confirmation: str) -> None:
     _tombstone(user)
     profile_reindex(profile=user.profile)
     tasks.account_sessions_purge.delay_on_commit(user.pk)
-

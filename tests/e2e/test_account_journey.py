@@ -34,7 +34,7 @@ def test_download_my_data_then_delete_my_account(live_url, browser):
         page.get_by_role("button", name="Download my data").click()
     download = download_info.value
     assert re.fullmatch(r"tandem-data-\d{4}-\d{2}-\d{2}\.json", download.suggested_filename)
-    data = json.loads(open(download.path(), encoding="utf-8").read())
+    data = json.loads(download.path().read_text(encoding="utf-8"))
     assert data["account"]["email"] == "sam@example.com"
     assert [m["body"] for m in data["messaging"]["messages_sent"]] == [
         "The invoice is attached to the workroom."

@@ -103,6 +103,7 @@ def room_with_records(client, freelancer, title="Website rebuild"):
         starts_at=timezone.now() + timedelta(days=2),
         duration_minutes=30,
         agenda="Kick-off",
+        confirm=True,  # several rooms of one pair may hold calls at the same time
     )
     return room, version
 
