@@ -11,6 +11,12 @@ class MessagingConfig(AppConfig):
     name = "messaging"
 
     def ready(self) -> None:
+        from messaging import services
+        from profiles import account_parts
+
+        account_parts.register(
+            "messaging", export=services.account_export, erase=services.account_erase
+        )
         # Said once at start, on purpose: past `capacity` queued events a channel drops new ones
         # silently (channels-redis and the in-memory layer both do). Nothing is lost by it,
         # since pages catch up by version, but whoever reads the log should know the limit.

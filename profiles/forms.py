@@ -395,3 +395,20 @@ class SearchForm(forms.Form):
             currency=data.get("currency") or DEFAULT_CURRENCY,
             availability=tuple(data.get("availability") or ()),
         )
+
+
+class AccountDeleteForm(forms.Form):
+    """Retype the password (or, for an account without one, the e-mail address) to delete."""
+
+    confirmation = forms.CharField(max_length=254, strip=False)
+
+    def __init__(self, *args, by_password: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["confirmation"]
+        if by_password:
+            field.label = "Your password"
+            field.widget = forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        else:
+            field.label = "Your e-mail address"
+            field.widget = forms.EmailInput(attrs={"autocomplete": "off"})
+        field.help_text = "We ask so that nobody else can delete your account from your browser."

@@ -1,8 +1,9 @@
-"""Celery tasks of profiles: thin wrappers around the thumbnail makers, safe to run twice."""
+"""Celery tasks of profiles: thin wrappers around the thumbnail makers and the purge of a deleted
+account's sessions, safe to run twice."""
 
 from celery import shared_task
 
-from profiles import thumbnails
+from profiles import sessions, thumbnails
 
 
 @shared_task
@@ -13,3 +14,8 @@ def profile_photo_thumbnail(user_id: int, photo_name: str) -> None:
 @shared_task
 def work_sample_thumbnail(sample_id: int, image_name: str) -> None:
     thumbnails.work_sample_make_thumbnail(sample_id=sample_id, image_name=image_name)
+
+
+@shared_task
+def account_sessions_purge(user_id: int) -> None:
+    sessions.sessions_purge(user_id=user_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from profiles import views
+from profiles import account_views, views
 
 app_name = "profiles"
 
@@ -20,4 +20,11 @@ urlpatterns = [
     path("profile/samples/<int:sample_id>/", views.sample_edit, name="sample_edit"),
     path("profile/samples/<int:sample_id>/delete/", views.sample_delete, name="sample_delete"),
     path("profile/samples/<int:sample_id>/move/", views.sample_move, name="sample_move"),
+    path("account/data/", account_views.account_data, name="account_data"),
+    path(
+        "account/data/download/",
+        account_views.account_data_download,
+        name="account_data_download",
+    ),
+    path("account/delete/", account_views.account_delete, name="account_delete"),
 ]

@@ -13,9 +13,11 @@ after the end, `Invalid` for a rule the input breaks; a mistake in a form's fiel
 
 One module per concern: `opening`, `evidence` (and the thread's messages on the record),
 `proposals` (settlement between the parties, or the mediator's), `mediation`, `ending`
-(resolve, close, withdraw), `deadlines` (the periodic sweep); `_common` holds what they share.
+(resolve, close, withdraw), `deadlines` (the periodic sweep), `account` (a party's export, and
+the open disputes that stop deleting their account); `_common` holds what they share.
 """
 
+from disputes.services.account import account_blockers, account_export, open_disputes_for
 from disputes.services.deadlines import sweep_deadlines
 from disputes.services.ending import dispute_close, dispute_resolve, dispute_withdraw
 from disputes.services.evidence import evidence_add, message_recorded
@@ -29,6 +31,8 @@ from disputes.services.opening import dispute_open
 from disputes.services.proposals import proposal_answer, proposal_make
 
 __all__ = [
+    "account_blockers",
+    "account_export",
     "dispute_close",
     "dispute_escalate",
     "dispute_open",
@@ -39,6 +43,7 @@ __all__ = [
     "mediator_assign",
     "mediator_message",
     "message_recorded",
+    "open_disputes_for",
     "proposal_answer",
     "proposal_make",
     "sweep_deadlines",

@@ -2,13 +2,15 @@
 
 One module per concern: conversations (and who is in them), sending (send_sql holds its
 hand-written SQL, rate_limit its limit), editing, reading, attachments, safety (blocks,
-reports, conduct flags); publishing holds what they publish after commit.
+reports, conduct flags), account (a person's export and erasure); publishing holds what they
+publish after commit.
 
 Errors are core.exceptions' family; the names messaging used before stay importable here.
 """
 
 from core.exceptions import ApplicationError, Invalid, NotAllowed, NotFound, RateLimited, TooLarge
 from messaging.services._common import NOT_FOUND
+from messaging.services.account import account_erase, account_export
 from messaging.services.attachments import attachment_upload
 from messaging.services.conversations import (
     conversation_create,
@@ -36,6 +38,8 @@ __all__ = [
     "RateLimited",
     "SendResult",
     "TooLarge",
+    "account_erase",
+    "account_export",
     "attachment_upload",
     "conversation_create",
     "conversation_mark_read",

@@ -3,9 +3,19 @@
 - users: completing a sign-up, the public handle;
 - editing: the profile's fields, name and handle, skills;
 - media: the photo and the work samples;
-- response_time: recording how long an answer took, in working hours.
+- response_time: recording how long an answer took, in working hours;
+- data_export, account_deletion: a person's own data as a file, and deleting their account
+  (each other app adds its part through profiles.account_parts).
 """
 
+from profiles.services.account_deletion import (
+    AccountDeletionRefused,
+    WrongConfirmation,
+    account_delete,
+    account_deletion_blockers,
+    confirms_with_password,
+)
+from profiles.services.data_export import account_export, account_export_file
 from profiles.services.editing import (
     profile_ensure,
     profile_reindex,
@@ -28,7 +38,14 @@ from profiles.thumbnails import profile_photo_make_thumbnail, work_sample_make_t
 from profiles.timezones import timezone_cache_key
 
 __all__ = [
+    "AccountDeletionRefused",
+    "WrongConfirmation",
+    "account_delete",
+    "account_deletion_blockers",
+    "account_export",
+    "account_export_file",
     "clean_skill_names",
+    "confirms_with_password",
     "handle_for_new_user",
     "profile_ensure",
     "profile_photo_make_thumbnail",
