@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from channels.db import database_sync_to_async
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
@@ -214,8 +215,6 @@ def _join(*, user: User, conversation_id: int, channel_name: str) -> dict[str, A
 
 
 def _other(user_id: int) -> User:
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.get(pk=user_id)
 
 

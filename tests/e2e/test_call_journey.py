@@ -87,7 +87,7 @@ def test_the_scheduled_call_from_join_to_notes_in_the_activity(people, live_url,
 
     # Morgan joins the scheduled call from the calls panel: the agenda is beside the video.
     morgan.goto(f"{room_url}?tab=calls")
-    morgan.locator("#panel-calls").get_by_role("link", name="Join").click()
+    morgan.locator("#panel-calls").get_by_role("link", name="Join", exact=True).click()
     expect(morgan).to_have_url(re.compile(r"/call/\?call=\d+$"))
     expect(morgan.locator("[data-agenda]")).to_contain_text("Milestone 2 scope")
     morgan.wait_for_function(
@@ -113,9 +113,9 @@ def test_the_scheduled_call_from_join_to_notes_in_the_activity(people, live_url,
     expect(sam.locator("[data-quality]")).to_contain_text(re.compile(r"connection · \d+ ms"))
 
     # Morgan mutes: Sam sees the muted sign; unmuting takes it away.
-    morgan.get_by_role("button", name="Mute").click()
+    morgan.get_by_role("button", name="Mute", exact=True).click()
     expect(sam.locator("[data-remote-muted]")).to_be_visible()
-    morgan.get_by_role("button", name="Unmute").click()
+    morgan.get_by_role("button", name="Unmute", exact=True).click()
     expect(sam.locator("[data-remote-muted]")).to_be_hidden()
 
     # Sam shares his (fake) screen: Morgan is told, and still sees video.

@@ -61,6 +61,12 @@ export function levelMeter(meter, stream) {
   const track = stream.getAudioTracks()[0];
   if (!track || !window.AudioContext) return () => {};
   const context = new AudioContext();
+  // A page's audio may start only after a click or key (the browser's autoplay rule).
+  if (context.state === "suspended") {
+    const resume = () => context.resume();
+    document.addEventListener("pointerdown", resume, { once: true });
+    document.addEventListener("keydown", resume, { once: true });
+  }
   const analyser = context.createAnalyser();
   analyser.fftSize = 512;
   context.createMediaStreamSource(new MediaStream([track])).connect(analyser);

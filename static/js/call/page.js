@@ -104,6 +104,7 @@ function connect(host) {
   link = new PeerLink({
     iceServers: data.iceServers,
     host,
+    polite: data.me.user > other.user,
     tracks: tracks(),
     send: (payload) => signalling.signal(other.user, payload),
   });
@@ -174,7 +175,8 @@ signalling.addEventListener("call.peer_left", (event) => {
 });
 
 signalling.addEventListener("call.error", (event) => {
-  if (!inCall) return;
+  // A late ICE candidate to someone who just left is refused too: that is no news.
+  if (!inCall || (link && event.detail.code === "not_found")) return;
   status(event.detail.detail || "The call could not go on.");
 });
 

@@ -1,20 +1,23 @@
 // One WebRTC connection to the other person. The one already in the call when the other
 // arrives ("host") adds an audio and a video transceiver and offers; the arriving one answers
-// on those transceivers. The negotiation follows the "perfect negotiation" pattern, so an ICE
-// restart from the host mid-call needs no other rules. Signals go out through `send`; what
-// comes back goes to receive().
+// on those transceivers. The negotiation follows the "perfect negotiation" pattern (the
+// "polite" side, fixed by user id, gives way when both offer at once, as when two join in the
+// same instant through two server processes), so an ICE restart mid-call needs no other rules.
+// Signals go out through `send`; what comes back goes to receive().
 
 const RESTART_AFTER = 4000; // ms "disconnected" before the host restarts ICE
 const GIVE_UP_AFTER = 30000; // ms without a connection before saying it is lost
 
 export class PeerLink extends EventTarget {
-  constructor({ iceServers, host, send, tracks }) {
+  constructor({ iceServers, host, polite, send, tracks }) {
     super();
     this.host = host;
+    this.polite = polite;
     this.send = send;
     this.tracks = tracks; // { audio, video }: the local tracks to send (either may be null)
     this.makingOffer = false;
     this.ignoreOffer = false;
+    this.early = []; // candidates that came before the description they belong to
     this.remote = new MediaStream();
     const pc = (this.pc = new RTCPeerConnection({ iceServers }));
     pc.addEventListener("track", ({ track }) => {
@@ -53,20 +56,26 @@ export class PeerLink extends EventTarget {
     const pc = this.pc;
     if (description) {
       const collision = description.type === "offer" && (this.makingOffer || pc.signalingState !== "stable");
-      this.ignoreOffer = this.host && collision; // the arriving side is the polite one
+      this.ignoreOffer = !this.polite && collision;
       if (this.ignoreOffer) return;
       await pc.setRemoteDescription(description);
+      for (const early of this.early.splice(0)) await this.addCandidate(early);
       if (description.type === "offer") {
         this.attachTracks();
         await pc.setLocalDescription();
         this.send({ description: pc.localDescription.toJSON() });
       }
     } else if (candidate) {
-      try {
-        await pc.addIceCandidate(candidate);
-      } catch (error) {
-        if (!this.ignoreOffer) this.emit("problem", error);
-      }
+      if (!pc.remoteDescription) this.early.push(candidate);
+      else await this.addCandidate(candidate);
+    }
+  }
+
+  async addCandidate(candidate) {
+    try {
+      await this.pc.addIceCandidate(candidate);
+    } catch (error) {
+      if (!this.ignoreOffer) this.emit("problem", error);
     }
   }
 
