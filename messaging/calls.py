@@ -55,8 +55,9 @@ NOT_IN_CALL = "They are not in the call."
 JOIN_FIRST = "Join the call first."
 
 # Sent inside the recording transaction when the last person leaves a call (messaging has
-# already written the conversation's system line). Arguments: conversation, started_by (a
-# user id), started_at, connected_at (None when nobody answered), ended_at, seconds (talked).
+# already written the conversation's system line, `summary`). Arguments: conversation,
+# summary, started_by (a user id), started_at, connected_at (None when nobody answered),
+# ended_at, seconds (how long they talked).
 call_ended = Signal()
 # Sent inside the transaction that posted a person's call notes to the chat. Arguments:
 # conversation, user, notes, message.
@@ -279,7 +280,12 @@ def _session_on_join(conversation_id: int, user_id: int, *, connected: bool) -> 
         # leaving is replaced; its record is lost with their processes).
         cache.set(
             key,
-            {"started_by": user_id, "started_at": now, "connected_at": None, "id": uuid.uuid4().hex},
+            {
+                "started_by": user_id,
+                "started_at": now,
+                "connected_at": None,
+                "id": uuid.uuid4().hex,
+            },
             timeout=SESSION_TTL,
         )
         return
@@ -318,11 +324,14 @@ def call_record(
         caller = _other(started_by)
         body = f"Missed video call from {caller.name}"
     else:
-        body = f"Video call · {duration_text(seconds)}"
+        names = Participant.objects.filter(conversation=conversation).order_by("pk")
+        people = " and ".join(names.values_list("user__name", flat=True))
+        body = f"Video call with {people} · {duration_text(seconds)}"
     message_post_system(conversation=conversation, body=body)
     call_ended.send(
         sender=Conversation,
         conversation=conversation,
+        summary=body,
         started_by=started_by,
         started_at=started_at,
         connected_at=connected_at,
@@ -352,7 +361,11 @@ def call_notes_post(*, user: User, conversation_id: Any, notes: str) -> None:
         raise Invalid(f"These notes were not posted: {reasons}", field="notes")
     conversation = Conversation.objects.get(pk=room.conversation_id)
     call_notes_posted.send(
-        sender=Conversation, conversation=conversation, user=user, notes=notes, message=result.message
+        sender=Conversation,
+        conversation=conversation,
+        user=user,
+        notes=notes,
+        message=result.message,
     )
 
 

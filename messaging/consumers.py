@@ -332,7 +332,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def handle_call_join(self, frame: dict[str, Any]) -> None:
         cid = _int_field(frame, "conversation")
         reply = await calls.call_join(
-            user=self.user, conversation_id=cid, channel_name=self.channel_name,
+            user=self.user,
+            conversation_id=cid,
+            channel_name=self.channel_name,
             layer=self.channel_layer,
         )
         self.call_ids = getattr(self, "call_ids", set()) | {cid}
@@ -350,7 +352,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         cid = _int_field(frame, "conversation")
         self.call_ids = getattr(self, "call_ids", set()) - {cid}
         await calls.call_leave(
-            user=self.user, conversation_id=cid, channel_name=self.channel_name,
+            user=self.user,
+            conversation_id=cid,
+            channel_name=self.channel_name,
             layer=self.channel_layer,
         )
         await self.send_json({"type": "call.left", "conversation": cid})
@@ -359,7 +363,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         """A closing socket leaves the calls it was in."""
         for cid in getattr(self, "call_ids", ()):
             await calls.call_leave(
-                user=self.user, conversation_id=cid, channel_name=self.channel_name,
+                user=self.user,
+                conversation_id=cid,
+                channel_name=self.channel_name,
                 layer=self.channel_layer,
             )
 

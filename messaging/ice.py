@@ -17,7 +17,9 @@ from typing import Any
 from django.conf import settings
 
 
-def turn_credential(*, user_id: int, secret: str, ttl: int, now: float | None = None) -> dict[str, str]:
+def turn_credential(
+    *, user_id: int, secret: str, ttl: int, now: float | None = None
+) -> dict[str, str]:
     expiry = int((now if now is not None else time.time()) + ttl)
     username = f"{expiry}:{user_id}"
     digest = hmac.new(secret.encode(), username.encode(), hashlib.sha1).digest()

@@ -7,6 +7,7 @@ from workrooms.services.video import call_held_record, call_notes_record
 def on_call_ended(sender, *, conversation, **kwargs):
     call_held_record(
         conversation=conversation,
+        summary=kwargs["summary"],
         started_by=kwargs["started_by"],
         started_at=kwargs["started_at"],
         connected_at=kwargs["connected_at"],

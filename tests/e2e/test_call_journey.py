@@ -138,10 +138,14 @@ def test_the_scheduled_call_from_join_to_notes_in_the_activity(people, live_url,
     # The call, its duration and the notes are in the room's activity and chat.
     morgan.goto(f"{room_url}?tab=activity")
     activity = morgan.locator("#panel-activity")
-    expect(activity).to_contain_text("Video call with Morgan Lee and Sam Rivera · less than a minute")
+    expect(activity).to_contain_text(
+        "Video call with Morgan Lee and Sam Rivera · less than a minute"
+    )
     expect(activity).to_contain_text("Morgan Lee posted call notes: Launch on the 14th")
     chat = morgan.locator("[data-messages]")
-    expect(chat.get_by_text("Video call · less than a minute")).to_be_visible()
+    expect(
+        chat.get_by_text("Video call with Morgan Lee and Sam Rivera · less than a minute")
+    ).to_be_visible()
     expect(chat).to_contain_text("Sam sends the sitemap by Friday")
     morgan.get_by_role("tab", name="Calls").click()
     expect(morgan.locator("#panel-calls [data-call-held]")).to_have_text(
@@ -178,4 +182,8 @@ def test_a_call_started_from_a_direct_conversation(people, live_url):
     expect(b.locator("[data-status]")).to_have_text("Alice left the call.")
     b.get_by_role("button", name="Leave").click()
     b.get_by_role("link", name="Back to the conversation").click()
-    expect(b.locator("[data-messages]").get_by_text("Video call · less than a minute")).to_be_visible()
+    expect(
+        b.locator("[data-messages]").get_by_text(
+            "Video call with Alice Client and Bob Freelancer · less than a minute"
+        )
+    ).to_be_visible()

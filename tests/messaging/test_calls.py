@@ -232,7 +232,7 @@ async def test_leave_tells_the_others_and_the_call_is_recorded(pair, alice, bob)
             "body", flat=True
         )
     )
-    assert lines == ["Video call · less than a minute"]
+    assert lines == ["Video call with Alice Client and Bob Freelancer · less than a minute"]
 
 
 async def test_a_closing_socket_leaves_its_calls(pair, alice, bob):

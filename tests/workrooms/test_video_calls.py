@@ -113,14 +113,12 @@ def test_an_ended_call_is_in_the_activity_and_the_chat_and_marks_the_scheduled_c
     activity = Activity.objects.get(kind=Activity.Kind.CALL_HELD)
     assert activity.summary == "Video call with Morgan Lee and Sam Rivera · 42 min"
     assert activity.data["seconds"] == 42 * 60 and activity.data["call"] == call.pk
-    assert chat_lines(room)[-1] == "Video call · 42 min"
+    assert chat_lines(room)[-1] == activity.summary
     call.refresh_from_db()
     assert call.held_seconds == 42 * 60 and call.held_text == "42 min"
 
 
-def test_a_call_outside_any_join_window_marks_no_scheduled_call(
-    room, client_user, freelancer_user
-):
+def test_a_call_outside_any_join_window_marks_no_scheduled_call(room, client_user, freelancer_user):
     call = scheduled(room, client_user, freelancer_user, timezone.now() + timedelta(days=2))
     now = timezone.now()
 

@@ -6,7 +6,6 @@ whose join window it fell in is marked as held ("took place, 42 min")."""
 
 from django.db import transaction
 
-from core.durations import duration_text
 from workrooms.models import Activity, Call, Workroom
 
 from ._common import publish
@@ -14,24 +13,18 @@ from ._common import publish
 
 @transaction.atomic
 def call_held_record(
-    *, conversation, started_by: int, started_at, connected_at, ended_at, seconds: int
+    *, conversation, summary: str, started_by: int, started_at, connected_at, ended_at, seconds: int
 ) -> Activity | None:
+    """`summary` is the chat's line for the call, so the activity says the same."""
     workroom = Workroom.objects.select_for_update().filter(conversation=conversation).first()
     if workroom is None:
         return None
-    caller = workroom.client if started_by == workroom.client_id else workroom.freelancer
     data = {
         "started_at": started_at.isoformat(),
         "ended_at": ended_at.isoformat(),
         "seconds": seconds,
     }
-    if connected_at is None:
-        summary = f"Missed video call from {caller.name}"
-    else:
-        summary = (
-            f"Video call with {workroom.client.name} and {workroom.freelancer.name}"
-            f" · {duration_text(seconds)}"
-        )
+    if connected_at is not None:
         data["connected_at"] = connected_at.isoformat()
         scheduled = next(
             (
