@@ -7,7 +7,7 @@ same page through `render_call_page`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -39,15 +39,14 @@ def render_call_page(
 ) -> HttpResponse:
     """The call page for a conversation the rules let this person call in (else 404 or 403,
     as calls.call_room decides)."""
-    user: User = request.user  # type: ignore[assignment]
+    user = cast("User", request.user)  # login_required
     try:
         room = calls.call_room(user=user, conversation_id=conversation_id)
     except ApplicationError as error:
         return error_response(request, error)
-    other_id = next(iter(room.others), None)
     other = (
         Participant.objects.select_related("user__profile")
-        .filter(conversation_id=conversation_id, user_id=other_id)
+        .filter(conversation_id=conversation_id, user_id__in=list(room.others))
         .first()
     )
     other_user = other.user if other else None
@@ -79,7 +78,9 @@ def render_call_page(
 @require_GET
 def call(request: HttpRequest, conversation_id: int) -> HttpResponse:
     conversation = (
-        Conversation.objects.filter(pk=conversation_id, participants__user=request.user)
+        Conversation.objects.filter(
+            pk=conversation_id, participants__user=cast("User", request.user)
+        )
         .only("kind", "home_url")
         .first()
     )
@@ -99,7 +100,7 @@ def call_notes(request: HttpRequest, conversation_id: int) -> HttpResponse:
     """The call page posts its notes box here when the person chooses to, after leaving."""
     try:
         calls.call_notes_post(
-            user=request.user,  # type: ignore[arg-type]
+            user=cast("User", request.user),
             conversation_id=conversation_id,
             notes=request.POST.get("notes", ""),
         )
