@@ -1,7 +1,7 @@
 """Two people in a video call, each in a Chromium with a fake camera and microphone: the
 scheduled call of a workroom (ring, video both ways, the muted sign, a shared screen, leaving,
 the notes and the record in the activity and the chat), and a call started from a direct
-conversation's thread (docs/calls.md)."""
+conversation's thread, rejoined after a reload (docs/calls.md)."""
 
 import re
 from datetime import timedelta
@@ -177,6 +177,12 @@ def test_a_call_started_from_a_direct_conversation(people, live_url):
     a.wait_for_function(REMOTE_PLAYING, timeout=20_000)
     b.wait_for_function(REMOTE_PLAYING, timeout=20_000)
     expect(a.locator(".call-stage__name")).to_contain_text("Bob Freelancer")
+
+    # Bob's page reloads mid-call: it joins again by itself and the video comes back.
+    b.reload()
+    expect(b.locator("[data-stage]")).to_be_visible()
+    b.wait_for_function(REMOTE_PLAYING, timeout=20_000)
+    a.wait_for_function(REMOTE_PLAYING, timeout=20_000)
 
     a.get_by_role("button", name="Leave").click()
     expect(b.locator("[data-status]")).to_have_text("Alice left the call.")
