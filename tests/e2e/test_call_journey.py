@@ -125,7 +125,8 @@ def test_the_scheduled_call_from_join_to_notes_in_the_activity(people, live_url,
     morgan.wait_for_function(REMOTE_PLAYING)
 
     # Morgan keeps notes; Sam leaves and Morgan is told.
-    morgan.get_by_role("textbox", name="Notes").fill("Launch on the 14th\nSam sends the sitemap by Friday")
+    notes = "Launch on the 14th\nSam sends the sitemap by Friday"
+    morgan.get_by_role("textbox", name="Notes").fill(notes)
     sam.get_by_role("button", name="Leave").click()
     expect(sam.locator("[data-ended-title]")).to_have_text("You left the call")
     expect(morgan.locator("[data-status]")).to_have_text("Sam left the call.")
