@@ -2,7 +2,8 @@
 
 Morgan (client) and Sam (freelancer) share three rooms: **Website rebuild** (active, with a
 conversation, files with versions, a submitted, an upcoming and an overdue deadline, an
-accepted call and the history of all that), **Mobile app prototype** (active) and **Brand
+accepted call that starts five minutes after the seed, so its video call can be joined at
+once, and the history of all that), **Mobile app prototype** (active) and **Brand
 guidelines** (closed). Everything goes through the services, so the activity and the chat's
 system lines are the real ones. Idempotent: a room that exists is left alone (each is built in
 one transaction), and messages carry fixed client_ids. Times are relative to the moment a room
@@ -198,7 +199,9 @@ def _seed_website(people: dict, now) -> None:
     )
     Deadline.objects.filter(pk=content.pk).update(submitted_at=now - timedelta(hours=20))
     _say(room, people, "website", WEBSITE_SCRIPT[:11], start=8)
-    starts = (now + timedelta(days=2)).replace(hour=15, minute=0, second=0, microsecond=0)
+    # Five minutes after the seed: Join is open (from 10 minutes before the start until its
+    # end), so Morgan and Sam can try the video call straight from `make run`.
+    starts = (now + timedelta(minutes=5)).replace(second=0, microsecond=0)
     call = services.call_propose(
         workroom=room,
         by=client,

@@ -20,7 +20,7 @@ from django.db import close_old_connections
 from django.utils.functional import empty
 
 from core.exceptions import ApplicationError, Invalid, NotFound, TooLarge, error_frame
-from messaging import events, presence, selectors, services
+from messaging import calls, events, presence, selectors, services
 from messaging.payloads import message_payload
 from messaging.services import SendResult
 
@@ -115,6 +115,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     user_group: str
     subscriptions: set[int]
     presence_at: float
+    call_ids: set[int]  # the calls this socket joined (set by the first call.join)
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -143,6 +144,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_discard(
                 events.conversation_group(conversation_id), self.channel_name
             )
+        await self._leave_calls()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         frame: dict[str, Any] = {}
@@ -310,6 +312,48 @@ class LiveConsumer(AsyncWebsocketConsumer):
             conversation_id=frame["conversation"], user=self.user, message_id=frame["message"]
         )
 
+    # --- calls (messaging/calls.py holds the rules) -----------------------------------------------
+
+    async def handle_call_join(self, frame: dict[str, Any]) -> None:
+        cid = _int_field(frame, "conversation")
+        reply = await calls.call_join(
+            user=self.user,
+            conversation_id=cid,
+            channel_name=self.channel_name,
+            layer=self.channel_layer,
+        )
+        self.call_ids = getattr(self, "call_ids", set()) | {cid}
+        await self.send_json(reply)
+
+    async def handle_call_signal(self, frame: dict[str, Any]) -> None:
+        _int_field(frame, "conversation")
+        await calls.call_signal(user=self.user, frame=frame, channel_name=self.channel_name)
+
+    async def handle_call_media(self, frame: dict[str, Any]) -> None:
+        _int_field(frame, "conversation")
+        await calls.call_media(user=self.user, frame=frame, channel_name=self.channel_name)
+
+    async def handle_call_leave(self, frame: dict[str, Any]) -> None:
+        cid = _int_field(frame, "conversation")
+        self.call_ids = getattr(self, "call_ids", set()) - {cid}
+        await calls.call_leave(
+            user=self.user,
+            conversation_id=cid,
+            channel_name=self.channel_name,
+            layer=self.channel_layer,
+        )
+        await self.send_json({"type": "call.left", "conversation": cid})
+
+    async def _leave_calls(self) -> None:
+        """A closing socket leaves the calls it was in."""
+        for cid in getattr(self, "call_ids", ()):
+            await calls.call_leave(
+                user=self.user,
+                conversation_id=cid,
+                channel_name=self.channel_name,
+                layer=self.channel_layer,
+            )
+
     handlers = {
         "ping": handle_ping,
         "subscribe": handle_subscribe,
@@ -319,6 +363,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         "message.delete": handle_message_delete,
         "typing": handle_typing,
         "read": handle_read,
+        "call.join": handle_call_join,
+        "call.signal": handle_call_signal,
+        "call.media": handle_call_media,
+        "call.leave": handle_call_leave,
     }
 
     # --- events from the channel layer (messaging.events.live_event) ----------------------------

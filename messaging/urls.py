@@ -1,6 +1,6 @@
 from django.urls import path
 
-from messaging import views
+from messaging import call_views, views
 
 app_name = "messaging"
 
@@ -25,6 +25,8 @@ urlpatterns = [
         views.attachment_download,
         name="attachment",
     ),
+    path("messages/<int:conversation_id>/call/", call_views.call, name="call"),
+    path("messages/<int:conversation_id>/call/notes/", call_views.call_notes, name="call_notes"),
     path("messages/settings/", views.preferences, name="preferences"),
     path("messages/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("people/<str:handle>/block/", views.block, name="block"),

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.durations import duration_text
 from core.money import Currency
 
 
@@ -203,8 +204,13 @@ class Call(models.Model):
     # Bumped on every change, so calendar apps replace the event (.ics SEQUENCE).
     sequence = models.PositiveIntegerField(default=0)
     cancel_note = models.TextField(blank=True)
+    # How long the two talked, once a video call in its join window ended (docs/calls.md).
+    held_seconds = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Join opens this long before the start and closes at the end.
+    JOIN_EARLY = timedelta(minutes=10)
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -221,6 +227,19 @@ class Call(models.Model):
     @property
     def ends_at(self):
         return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    def in_join_window(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.starts_at - self.JOIN_EARLY <= now <= self.ends_at
+
+    @property
+    def held_text(self) -> str:
+        return duration_text(self.held_seconds or 0)
+
+    @property
+    def joinable(self) -> bool:
+        """Confirmed, and from 10 minutes before its start until its end."""
+        return self.status == self.Status.ACCEPTED and self.in_join_window()
 
 
 class Reminder(models.Model):
@@ -279,6 +298,8 @@ class Activity(models.Model):
         CALL_ACCEPTED = "call.accepted", "Call accepted"
         CALL_RESCHEDULED = "call.rescheduled", "Call rescheduled"
         CALL_CANCELLED = "call.cancelled", "Call cancelled"
+        CALL_HELD = "call.held", "Video call held"
+        CALL_NOTES = "call.notes", "Call notes posted"
 
     workroom = models.ForeignKey(Workroom, on_delete=models.CASCADE, related_name="activities")
     actor = models.ForeignKey(

@@ -122,6 +122,20 @@ def calls_for(*, workroom: Workroom) -> list[Call]:
     return upcoming + rest
 
 
+def call_for_call_page(*, workroom: Workroom, call_id=None, now=None) -> Call | None:
+    """The scheduled call a call page shows the agenda of: the one asked for (`?call=`), else
+    the confirmed one whose join window is open now."""
+    calls = Call.objects.filter(workroom=workroom).exclude(status=Call.Status.CANCELLED)
+    if call_id:
+        try:
+            return calls.filter(pk=int(call_id)).first()
+        except (TypeError, ValueError):
+            return None
+    now = now or timezone.now()
+    accepted = calls.filter(status=Call.Status.ACCEPTED, starts_at__lte=now + Call.JOIN_EARLY)
+    return next((c for c in accepted.order_by("-starts_at") if c.in_join_window(now)), None)
+
+
 def overlapping_calls(*, users, starts_at, ends_at, exclude: Call | None = None) -> list[Call]:
     """The calls (not cancelled, in any room) of any of `users` that overlap this time; no
     call is longer than 8 hours, so only those starting in the 8 hours before can reach it."""

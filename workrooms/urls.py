@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workrooms import views
+from workrooms import call_views, views
 
 app_name = "workrooms"
 
@@ -33,6 +33,7 @@ urlpatterns = [
     path(
         room + "deadlines/<int:deadline_id>/review/", views.deadline_review, name="deadline_review"
     ),
+    path(room + "call/", call_views.workroom_call, name="call"),
     path(room + "calls/", views.call_new, name="call_new"),
     path(room + "calls/<int:call_id>/accept/", views.call_accept, name="call_accept"),
     path(room + "calls/<int:call_id>/reschedule/", views.call_reschedule, name="call_reschedule"),

@@ -31,6 +31,7 @@ from core.http import (
 )
 from core.images import REENCODED_CONTENT_TYPE
 from core.uploads import WORKROOM_FILE, capped_upload, store_each, too_large_refusal
+from messaging.calls import call_in_progress
 from messaging.selectors import thread_context
 from workrooms import selectors, services
 from workrooms.forms import (
@@ -145,6 +146,7 @@ def _render_room(request, workroom, *, tab=None, status=200, bound=None, **extra
     context["tab"] = tab if tab in TABS else "deadlines"
     context["is_client"] = request.user.pk == workroom.client_id
     context["is_freelancer"] = request.user.pk == workroom.freelancer_id
+    context["call_live"] = call_in_progress(conversation=workroom.conversation)
     return render(request, "workrooms/detail.html", context, status=status)
 
 

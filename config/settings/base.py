@@ -310,3 +310,12 @@ CELERY_BEAT_SCHEDULE = {
 DISPUTE_RESPONSE_DAYS = env.int("DISPUTE_RESPONSE_DAYS", default=5)
 DISPUTE_PROPOSAL_DAYS = env.int("DISPUTE_PROPOSAL_DAYS", default=2)  # to answer a proposal
 DISPUTE_MEDIATION_DAYS = env.int("DISPUTE_MEDIATION_DAYS", default=10)  # mediator, to decide
+
+# --- Calls (docs/calls.md): the browsers' STUN/TURN servers. None are needed on one machine or
+# a LAN. WEBRTC_ICE_SERVERS is a JSON list of RTCIceServer objects without secrets (e.g. a
+# STUN server); with WEBRTC_TURN_SECRET set, each call page gets time-limited credentials for
+# WEBRTC_TURN_URLS (coturn's `use-auth-secret`), so no static secret reaches a browser.
+WEBRTC_ICE_SERVERS = env.json("WEBRTC_ICE_SERVERS", default=[])
+WEBRTC_TURN_URLS = env.list("WEBRTC_TURN_URLS", default=[])
+WEBRTC_TURN_SECRET = env("WEBRTC_TURN_SECRET", default="")
+WEBRTC_TURN_TTL = env.int("WEBRTC_TURN_TTL", default=3600)  # seconds a credential is good for

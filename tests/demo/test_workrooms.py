@@ -46,6 +46,7 @@ def test_demo_rooms_are_seeded_once_with_their_story(settings):
     assert any(d.status == "pending" and d.due_at > now for d in deadlines)
     call = room.calls.get()
     assert call.status == "accepted" and call.agenda
+    assert call.joinable  # its video call can be joined right after the seed (docs/calls.md)
     assert room.activities.count() >= 10
     closed = Workroom.objects.get(title="Brand guidelines")
     assert closed.conversation.read_only

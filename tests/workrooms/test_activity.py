@@ -3,8 +3,10 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from core.exceptions import Invalid
+from messaging import calls
 from messaging.models import Message
 from workrooms import services
 from workrooms.models import Activity, Deadline
@@ -39,18 +41,30 @@ def test_every_event_is_an_activity_row_and_a_system_line(
     services.call_accept(workroom=room, call=call, by=client_user)
     services.call_cancel(workroom=room, call=call, by=client_user, note="Not needed")
     services.file_delete(workroom=room, by=client_user, shared_file=v.shared_file)
+    now = timezone.now()
+    calls.call_record(  # a video call ends (messaging/calls.py)
+        conversation_id=room.conversation_id,
+        started_by=client_user.pk,
+        started_at=now,
+        connected_at=now,
+        ended_at=now + timedelta(minutes=20),
+    )
+    calls.call_notes_post(user=freelancer_user, conversation_id=room.conversation_id, notes="Ok")
     services.workroom_set_status(workroom=room, by=client_user, status="paused")
     services.workroom_set_status(workroom=room, by=client_user, status="closed")
 
     kinds = set(Activity.objects.filter(workroom=room).values_list("kind", flat=True))
     assert kinds == set(Activity.Kind.values)
-    # Every event but joining (which the opening line covers) is also a line in the chat.
+    # Every event but joining (which the opening line covers) and posting call notes (the
+    # notes are the person's own message) is also a line in the chat.
     lines = set(
         Message.objects.filter(conversation=room.conversation, kind="system").values_list(
             "body", flat=True
         )
     )
-    for activity in Activity.objects.exclude(kind=Activity.Kind.MEMBER_JOINED):
+    for activity in Activity.objects.exclude(
+        kind__in=[Activity.Kind.MEMBER_JOINED, Activity.Kind.CALL_NOTES]
+    ):
         assert activity.summary in lines
 
 

@@ -34,6 +34,7 @@ def room_urls(room, filled):
         reverse("workrooms:file_download", args=[room.pk, file_id]),
         reverse("workrooms:version_download", args=[room.pk, file_id, 1]),
         reverse("workrooms:call_ics", args=[room.pk, c]),
+        reverse("workrooms:call", args=[room.pk]),
     ] + [
         reverse("workrooms:panel", args=[room.pk, p])
         for p in ("files", "deadlines", "calls", "activity")
@@ -50,6 +51,7 @@ def room_urls(room, filled):
         reverse("workrooms:call_accept", args=[room.pk, c]),
         reverse("workrooms:call_reschedule", args=[room.pk, c]),
         reverse("workrooms:call_cancel", args=[room.pk, c]),
+        reverse("messaging:call_notes", args=[room.conversation_id]),
     ]
     return get, post
 
@@ -80,7 +82,7 @@ def test_the_room_page_has_the_chat_and_every_panel(client, room, filled, client
     client.force_login(client_user)
     page = client.get(reverse("workrooms:detail", args=[room.pk])).content.decode()
     assert f'data-conversation-id="{room.conversation_id}"' in page
-    for text in ("brief.txt", "Design", "Kickoff", "Video calls arrive soon", "Set a deadline"):
+    for text in ("brief.txt", "Design", "Kickoff", "Start a call now", "Set a deadline"):
         assert text in page
     assert "js/workroom.js" in page
 
