@@ -13,7 +13,8 @@ after the end, `Invalid` for a rule the input breaks; a mistake in a form's fiel
 
 One module per concern: `opening`, `evidence` (and the thread's messages on the record),
 `proposals` (settlement between the parties, or the mediator's), `mediation`, `ending`
-(resolve, close, withdraw), `deadlines` (the periodic sweep); `_common` holds what they share.
+(resolve, close, withdraw), `deadlines` (the periodic sweep), `revocation` (a mediator who
+may no longer mediate leaves their disputes); `_common` holds what they share.
 """
 
 from disputes.services.deadlines import sweep_deadlines
@@ -27,6 +28,7 @@ from disputes.services.mediation import (
 )
 from disputes.services.opening import dispute_open
 from disputes.services.proposals import proposal_answer, proposal_make
+from disputes.services.revocation import mediator_access_recheck
 
 __all__ = [
     "dispute_close",
@@ -36,6 +38,7 @@ __all__ = [
     "dispute_withdraw",
     "evidence_add",
     "internal_note_add",
+    "mediator_access_recheck",
     "mediator_assign",
     "mediator_message",
     "message_recorded",
