@@ -236,6 +236,7 @@ class DisputeEvent(models.Model):
         MESSAGE = "message", "Message"
         ESCALATED = "escalated", "Escalated to mediation"
         MEDIATOR_ASSIGNED = "mediator_assigned", "Mediator assigned"
+        MEDIATOR_REMOVED = "mediator_removed", "Mediator removed"
         PROPOSAL_MADE = "proposal_made", "Proposal made"
         ACCEPTED = "accepted", "Proposal accepted"
         REJECTED = "rejected", "Proposal rejected"

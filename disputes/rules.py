@@ -11,14 +11,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from disputes.models import Dispute, Resolution
-from disputes.permissions import MEDIATORS_ONLY_TEXT, can_mediate
+from disputes.permissions import MEDIATORS_ONLY_TEXT, can_mediate, is_acting_mediator
 
 ENDED_TEXT = "This dispute has ended: nothing can be changed any more."
 
 
 def evidence_refusal(dispute: Dispute, user) -> str | None:
-    """Whether `user` may add evidence now: the parties and the mediator, while it is active."""
-    if not (dispute.is_party(user) or user.pk == dispute.mediator_id):
+    """Whether `user` may add evidence now: the parties and the mediator (while they may still
+    mediate), while it is active."""
+    if not (dispute.is_party(user) or is_acting_mediator(dispute, user)):
         return "Only the parties and the mediator can add evidence."
     if not dispute.is_active:
         return ENDED_TEXT

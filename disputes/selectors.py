@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from disputes.models import Dispute, DisputeEvent, Evidence, Resolution
-from disputes.permissions import can_mediate
+from disputes.permissions import can_mediate, can_see_record, is_acting_mediator
 from disputes.rules import (
     answer_refusal,
     escalation_refusal,
@@ -18,9 +18,13 @@ from disputes.rules import (
 
 
 def disputes_for(*, user) -> QuerySet:
-    """The disputes a person is a party to, or mediates."""
+    """The disputes a person is a party to, or mediates while they may still mediate (the
+    `mediator` column alone grants nothing: disputes.permissions)."""
+    mine = Q(opened_by=user) | Q(other_party=user)
+    if can_mediate(user):
+        mine |= Q(mediator=user)
     return (
-        Dispute.objects.filter(Q(opened_by=user) | Q(other_party=user) | Q(mediator=user))
+        Dispute.objects.filter(mine)
         .select_related("workroom", "opened_by", "other_party", "mediator")
         .order_by("-created_at", "-pk")
     )
@@ -51,8 +55,8 @@ def evidence_for(*, dispute: Dispute) -> list[Evidence]:
 
 def evidence_item_for(*, user, dispute_id, evidence_id) -> Evidence | None:
     """One piece of evidence, for its download: the parties and the mediator (through their
-    disputes) and staff who may mediate."""
-    disputes = Dispute.objects.all() if can_mediate(user) else disputes_for(user=user)
+    disputes) and staff who may read disputes' records (mediators)."""
+    disputes = Dispute.objects.all() if can_see_record(user) else disputes_for(user=user)
     dispute = disputes.filter(pk=dispute_id).first()
     if dispute is None:
         return None
@@ -95,7 +99,7 @@ def actions_for(*, dispute: Dispute, user, now=None) -> Actions:
         }.get(dispute.status, "")
         return actions
     actions.time_left = dispute.stage_due_at - now
-    actions.reply = party or user.pk == dispute.mediator_id
+    actions.reply = party or is_acting_mediator(dispute, user)
     actions.add_evidence = evidence_refusal(dispute, user) is None
     actions.propose = party and pending is None
     actions.answer = bool(party and pending and answer_refusal(dispute, pending, user) is None)

@@ -29,6 +29,10 @@ from profiles.services import clean_skill_names, response_time_record, skill_get
 from workrooms.models import Workroom
 from workrooms.services import workroom_open
 
+# A block between the two, whichever side blocked: the blocked person learns no more than this.
+BLOCKED_INVITE = "You can't invite this person."
+BLOCKED_ACCEPT = "You can't accept this invitation."
+
 # The accepted invitation's note is posted with a client_id derived from the invitation, so a
 # retried accept can never post it twice (messaging stores one message per sender+client_id).
 NOTE_CLIENT_ID_NAMESPACE = uuid.UUID("5f0c3a52-8d1e-4d55-9a43-2f6b1f0c7e11")
@@ -138,6 +142,13 @@ def note_template(*, client, freelancer, job: Job | None = None) -> str:
     )
 
 
+def invitation_check_allowed(*, by, freelancer) -> None:
+    """Refuse (NotAllowed) an invitation `by` may not send `freelancer` whatever the job: one of
+    them blocks the other. The invite page asks before it shows its form; `invitation_send`
+    asks again."""
+    messaging.check_not_blocked_between(by, freelancer, text=BLOCKED_INVITE)
+
+
 @transaction.atomic
 def invitation_send(
     *,
@@ -157,6 +168,7 @@ def invitation_send(
         raise Invalid("Only freelancers can be invited to a job.")
     if freelancer.pk == by.pk:
         raise Invalid("You can't invite yourself.")
+    invitation_check_allowed(by=by, freelancer=freelancer)
     note = _clean_note(note)
     if expires_in_days not in dict(EXPIRY_DAYS_CHOICES):
         raise ValidationError({"expires_in_days": "Choose how long the invitation stays open."})
@@ -268,6 +280,8 @@ def invitation_accept(
     job = invitation.job
     if not job.is_open:
         raise InvitationClosed("This job is closed.")
+    # Sent before a block: answering no stays possible, a workroom between them does not.
+    messaging.check_not_blocked_between(by, job.client, text=BLOCKED_ACCEPT)
 
     invitation.status = Invitation.Status.ACCEPTED
     invitation.responded_at = invitation.closed_at = now

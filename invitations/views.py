@@ -149,6 +149,12 @@ def invitation_new(request):
             f"{freelancer.name} isn't a freelancer, so they can't be invited to a job."
         )
         return render(request, "invitations/new.html", context, status=400)
+    try:
+        services.invitation_check_allowed(by=request.user, freelancer=freelancer)
+    except NotAllowed as refused:
+        # Said on the page the profile's button leads to, instead of a form that can't send.
+        context["refusal"] = refused.detail
+        return render(request, "invitations/new.html", context, status=403)
 
     jobs = list(selectors.open_jobs_for(user=request.user))
     invited = selectors.jobs_inviting(client=request.user, freelancer=freelancer)
@@ -267,6 +273,9 @@ def invitation_accept(request, invitation_id):
     except ValidationError as error:
         apply_service_errors(form, error)
         return _detail(request, invitation, accept_form=form, status=400)
+    except NotAllowed as refused:  # a block between the two: nothing was changed
+        apply_service_errors(form, refused)
+        return _detail(request, invitation, accept_form=form, status=403)
     messages.success(
         request, f"You accepted. Welcome to your workroom with {invitation.job.client.name}."
     )

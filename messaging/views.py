@@ -115,8 +115,9 @@ def open_direct(request: AuthenticatedHttpRequest, handle: str) -> HttpResponse:
     try:
         conversation = services.conversation_open_direct(user=request.user, other=other)
     except ApplicationError as error:
+        # Back to the profile whose Message button this was, saying why (a block, say).
         messages.error(request, error.detail)
-        return redirect("messaging:inbox")
+        return redirect("profiles:detail", other.handle)
     return redirect("messaging:thread", conversation_id=conversation.pk)
 
 

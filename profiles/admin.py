@@ -90,10 +90,15 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description="Deactivate selected users (they can no longer log in)")
     def deactivate(self, request, queryset):
-        ids = list(queryset.exclude(pk=request.user.pk).values_list("pk", flat=True))
-        updated = User.objects.filter(pk__in=ids).update(is_active=False)
+        ids = []
+        # One save each, not update(): post_save tells the apps that react to a deactivation
+        # (a mediator leaves their disputes).
+        for user in queryset.exclude(pk=request.user.pk).filter(is_active=True):
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            ids.append(user.pk)
         search_documents_refresh(profile_ids=ids)  # out of search at once
-        self.message_user(request, f"Deactivated {updated} user(s).")
+        self.message_user(request, f"Deactivated {len(ids)} user(s).")
 
     @admin.action(description="Reactivate selected users")
     def reactivate(self, request, queryset):

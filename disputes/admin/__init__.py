@@ -10,6 +10,12 @@ as a message and changes nothing.
 The rest of the package: `filters.py` (the queue's filters), `inlines.py` (the record's parts),
 `forms.py` (one form per service), `mediation.py` (what the page offers and the forms' posts),
 `dossier.py` (the frozen record, shown and exported).
+
+Who sees what follows one rule, the dossier's (`disputes.permissions.can_see_record`): the
+thread (deleted messages and earlier versions included), evidence files, proposals, internal
+notes, the audit trail and the dossier are for mediators. Staff who hold only `view_dispute`
+see the queue and each dispute's summary (parties, claim, stage, outcome, that a dossier exists
+and its hash), nothing of the correspondence.
 """
 
 from django.contrib import admin, messages
@@ -36,7 +42,7 @@ from disputes.admin.inlines import (
     ResolutionInline,
 )
 from disputes.models import Dispute, Dossier, Evidence
-from disputes.permissions import can_mediate, can_view_disputes
+from disputes.permissions import can_see_record, can_view_disputes
 
 
 @admin.register(Dispute)
@@ -220,18 +226,13 @@ class DisputeAdmin(admin.ModelAdmin):
         return dossier_summary(dispute, url=None)
 
     def get_fieldsets(self, request, obj=None):
-        if can_mediate(request.user):
+        if can_see_record(request.user):
             return self.fieldsets
-        # Only mediators open the dossier: others see that it exists and its hash.
+        # The summary only: no link to the thread, and of the dossier only that it exists and
+        # its hash.
+        summary = {"dossier_link": "dossier_info", "conversation_link": ""}
         return [
-            (
-                name,
-                {
-                    "fields": [
-                        "dossier_info" if f == "dossier_link" else f for f in options["fields"]
-                    ]
-                },
-            )
+            (name, {"fields": [summary.get(f, f) for f in options["fields"] if summary.get(f, f)]})
             for name, options in self.fieldsets
         ]
 
@@ -324,6 +325,8 @@ class DisputeAdmin(admin.ModelAdmin):
     # --- Evidence files ----------------------------------------------------------------------
 
     def evidence_view(self, request, object_id, evidence_id, what):
+        if not can_see_record(request.user):
+            raise PermissionDenied  # evidence is part of the record: mediators only
         dispute = self._dispute_or_404(request, object_id)
         evidence = get_object_or_404(Evidence, pk=evidence_id, dispute=dispute)
         if what == "preview":
@@ -344,7 +347,7 @@ class DisputeAdmin(admin.ModelAdmin):
     # --- The dossier -------------------------------------------------------------------------
 
     def dossier_view(self, request, object_id, export):
-        if not can_mediate(request.user):
+        if not can_see_record(request.user):
             raise PermissionDenied  # the whole correspondence is for mediators only
         dispute = self._dispute_or_404(request, object_id)
         dossier = Dossier.objects.filter(dispute=dispute).first()

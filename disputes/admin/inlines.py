@@ -1,5 +1,6 @@
 """The parts of a dispute, shown inside its admin page only and read-only: evidence, proposals,
-internal notes and the audit trail."""
+internal notes and the audit trail. They are the dispute's record, so only those who may read
+the dossier see them (`can_see_record`); `view_dispute` alone shows none."""
 
 from django.contrib import admin
 from django.template.defaultfilters import filesizeformat
@@ -8,7 +9,7 @@ from django.utils.html import format_html
 
 from core.money import format_money
 from disputes.models import DisputeEvent, Evidence, InternalNote, Resolution
-from disputes.permissions import can_view_disputes
+from disputes.permissions import can_see_record
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -29,8 +30,8 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
     def has_view_permission(self, request, obj=None):
-        # Whoever may see the dispute sees its record (mediators need no extra grants).
-        return can_view_disputes(request.user)
+        # The dossier's rule: mediators (who need no extra grants), not every viewer.
+        return can_see_record(request.user)
 
 
 class EvidenceInline(ReadOnlyInline):

@@ -19,7 +19,7 @@ from disputes.admin.dossier import with_times
 from disputes.admin.filters import time_left_words
 from disputes.admin.forms import MEDIATION_FORMS
 from disputes.models import Dispute, Dossier
-from disputes.permissions import can_mediate
+from disputes.permissions import can_mediate, can_see_record
 from disputes.rules import assign_refusal, close_refusal, mediation_refusal
 from messaging.selectors import conversation_record
 
@@ -123,11 +123,15 @@ def offers(dispute: Dispute, user) -> dict[str, bool]:
 def mediation_context(request, dispute: Dispute, *, site_name: str) -> dict:
     """What the dispute's admin page shows besides the admin's own fields and inlines."""
     mediator = can_mediate(request.user)
-    thread = with_times(conversation_record(conversation_id=dispute.conversation_id))
+    record = can_see_record(request.user)
+    thread = (
+        with_times(conversation_record(conversation_id=dispute.conversation_id)) if record else []
+    )
     words, overdue = time_left_words(dispute.stage_due_at) if dispute.is_active else ("", False)
     return {
         "dispute": dispute,
         "can_mediate": mediator,
+        "can_see_record": record,
         "thread": thread,
         "time_left_words": words,
         "overdue": overdue,

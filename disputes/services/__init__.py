@@ -13,8 +13,9 @@ after the end, `Invalid` for a rule the input breaks; a mistake in a form's fiel
 
 One module per concern: `opening`, `evidence` (and the thread's messages on the record),
 `proposals` (settlement between the parties, or the mediator's), `mediation`, `ending`
-(resolve, close, withdraw), `deadlines` (the periodic sweep), `account` (a party's export, and
-the open disputes that stop deleting their account); `_common` holds what they share.
+(resolve, close, withdraw), `deadlines` (the periodic sweep), `revocation` (a mediator who
+may no longer mediate leaves their disputes), `account` (a party's export, and the open
+disputes that stop deleting their account); `_common` holds what they share.
 """
 
 from disputes.services.account import account_blockers, account_export, open_disputes_for
@@ -29,6 +30,7 @@ from disputes.services.mediation import (
 )
 from disputes.services.opening import dispute_open
 from disputes.services.proposals import proposal_answer, proposal_make
+from disputes.services.revocation import mediator_access_recheck
 
 __all__ = [
     "account_blockers",
@@ -40,6 +42,7 @@ __all__ = [
     "dispute_withdraw",
     "evidence_add",
     "internal_note_add",
+    "mediator_access_recheck",
     "mediator_assign",
     "mediator_message",
     "message_recorded",

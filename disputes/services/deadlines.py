@@ -1,5 +1,7 @@
 """The periodic deadline work (Celery beat, `disputes.tasks.sweep_deadlines`): proposals not
-answered in time expire, and a stage whose response time ran out is flagged once."""
+answered in time expire, and a stage whose response time ran out is flagged once. The same
+sweep sends back to the queue any active dispute whose mediator may no longer mediate (what
+no signal reported: `revocation`)."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -7,6 +9,7 @@ from django.utils import timezone
 from disputes.models import Dispute, DisputeEvent, Resolution
 from disputes.permissions import mediators
 from disputes.services._common import lock, notify_people, notify_staff, record
+from disputes.services.revocation import mediator_access_recheck
 
 
 def sweep_deadlines(*, now=None) -> int:
@@ -25,7 +28,7 @@ def sweep_deadlines(*, now=None) -> int:
     ).values_list("pk", flat=True)
     for pk in list(due_stages):
         changed += _expire_stage(pk, now)
-    return changed
+    return changed + mediator_access_recheck()
 
 
 @transaction.atomic

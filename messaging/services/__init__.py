@@ -23,7 +23,13 @@ from messaging.services.conversations import (
 )
 from messaging.services.editing import message_delete, message_edit
 from messaging.services.reading import conversation_mark_read, typing_notify
-from messaging.services.safety import report_create, user_block, user_unblock
+from messaging.services.safety import (
+    check_not_blocked_between,
+    is_blocked_between,
+    report_create,
+    user_block,
+    user_unblock,
+)
 from messaging.services.sending import SendResult, message_post_system, message_send
 
 MessagingError = ApplicationError
@@ -41,11 +47,13 @@ __all__ = [
     "account_erase",
     "account_export",
     "attachment_upload",
+    "check_not_blocked_between",
     "conversation_create",
     "conversation_mark_read",
     "conversation_open_direct",
     "conversation_set_home",
     "conversation_set_read_only",
+    "is_blocked_between",
     "message_delete",
     "message_edit",
     "message_post_system",

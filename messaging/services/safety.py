@@ -26,6 +26,21 @@ def check_not_blocked(user: User, other_id: int) -> None:
         raise NotAllowed("You can't send messages to this person.")
 
 
+def is_blocked_between(a: User, b: User) -> bool:
+    """Whether either of the two blocks the other (one query)."""
+    return Block.objects.filter(
+        Q(blocker_id=a.pk, blocked_id=b.pk) | Q(blocker_id=b.pk, blocked_id=a.pk)
+    ).exists()
+
+
+def check_not_blocked_between(a: User, b: User, *, text: str, **extra: object) -> None:
+    """For a new tie between two people that other apps make (an invitation, a workroom):
+    refused with `text` whichever side blocked, so the blocked person learns no more than that
+    it can't be done. What they already share (a contract's workroom, a dispute) goes on."""
+    if is_blocked_between(a, b):
+        raise NotAllowed(text, **extra)
+
+
 @transaction.atomic
 def user_block(*, blocker: User, blocked: User) -> Block:
     if blocker.pk == blocked.pk:

@@ -409,8 +409,49 @@ def test_evidence_preview_and_download(
     )
     assert client.get(wrong).status_code == 404
 
-    client.force_login(staff_only)  # may view disputes, so may see their evidence
-    assert client.get(download).status_code == 200
+    client.force_login(staff_only)  # may view disputes, not read their record
+    assert client.get(download).status_code == 403
+    assert client.get(preview).status_code == 403
+
+
+def test_view_only_staff_see_the_summary_but_not_the_record(
+    as_staff, assigned, mediator, client_user, freelancer_user
+):
+    """The admin applies the dossier's rule (`can_see_record`): no thread, deleted messages,
+    evidence, proposals, internal notes or audit trail for `view_dispute` alone."""
+    send(assigned.conversation_id, freelancer_user, "Thread words only the record shows")
+    gone = send(assigned.conversation_id, client_user, "A deleted promise to pay")
+    messaging.message_delete(message_id=gone.pk, by=client_user)
+    evidence = services.evidence_add(
+        dispute=assigned, by=freelancer_user, uploaded_file=png_upload(), caption="Unpaid invoice"
+    )
+    services.internal_note_add(dispute=assigned, by=mediator, body="Staff-only hunch: bluffing")
+    services.proposal_make(dispute=assigned, by=mediator, terms="Secret settlement terms")
+
+    response = as_staff.get(change_url(assigned))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert assigned.description in page and "Mobile app" in page  # the summary
+    assert 'id="record-withheld"' in page
+    assert response.context["inline_admin_formsets"] == []
+    for secret in (
+        "Thread words only the record shows",
+        "A deleted promise to pay",
+        "Unpaid invoice",
+        evidence.sha256,
+        "Staff-only hunch",
+        "Secret settlement terms",
+        reverse("admin:messaging_conversation_change", args=[assigned.conversation_id]),
+        reverse("admin:disputes_dispute_evidence_download", args=[assigned.pk, evidence.pk]),
+    ):
+        assert secret not in page, secret
+
+    # The same page for a mediator shows all of it.
+    as_staff.force_login(mediator)
+    page = as_staff.get(change_url(assigned)).content.decode()
+    for shown in ("Thread words only", "A deleted promise", "Unpaid invoice", "Staff-only hunch"):
+        assert shown in page, shown
+    assert "Secret settlement terms" in page and 'id="record-withheld"' not in page
 
 
 # --- The queue -------------------------------------------------------------------------------

@@ -10,12 +10,15 @@ from workrooms.models import Activity, Workroom
 
 from ._common import WorkroomClosed, guarded, record, room_url
 
+BLOCKED = "You can't open a workroom with this person."
+
 
 @transaction.atomic
 def workroom_open(
     *, client, freelancer, title: str, job=None, notify_freelancer: bool = True
 ) -> Workroom:
-    """Open a workroom (a contract) between a client and a freelancer, with its chat.
+    """Open a workroom (a contract) between a client and a freelancer, with its chat. Not
+    between two people one of whom blocks the other (a room already open goes on).
 
     The freelancer is told, unless they opened it themselves by accepting an invitation.
     """
@@ -23,6 +26,8 @@ def workroom_open(
         raise NotAllowed("Only clients open workrooms.")
     if not freelancer.is_freelancer:
         raise Invalid("A workroom is opened with a freelancer.", field="freelancer")
+    # The same words whichever side blocked: the blocked person learns nothing more.
+    messaging.check_not_blocked_between(client, freelancer, text=BLOCKED, field="freelancer")
     title = (title or "").strip()
     if not title:
         raise Invalid("Give the workroom a title.", field="title")
