@@ -1,5 +1,8 @@
-"""Who may mediate, and who may look at disputes in the admin: the one place each rule lives
-(two-factor for mediators will be added here).
+"""Who may mediate, and who may look at disputes in the admin: the one place each rule lives.
+
+Two-factor authentication is not a rule here but a gate in front of every page: with
+MFA_REQUIRED_FOR_STAFF (on in production) a staff member, and so every mediator, reaches no page
+before enrolling (`profiles.middleware.StaffTwoFactorMiddleware`, docs/accounts.md).
 
 A mediator's access follows the permission, not the row: being a dispute's `mediator` grants
 nothing unless `can_mediate` still holds, so a mediator whose permission, group, staff flag or
