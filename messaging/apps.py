@@ -11,6 +11,9 @@ class MessagingConfig(AppConfig):
     name = "messaging"
 
     def ready(self) -> None:
+        # The receivers that close a person's sockets when their sign-in ends.
+        from messaging import socket_sessions  # noqa: F401
+
         # Said once at start, on purpose: past `capacity` queued events a channel drops new ones
         # silently (channels-redis and the in-memory layer both do). Nothing is lost by it,
         # since pages catch up by version, but whoever reads the log should know the limit.

@@ -90,10 +90,15 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description="Deactivate selected users (they can no longer log in)")
     def deactivate(self, request, queryset):
-        ids = list(queryset.exclude(pk=request.user.pk).values_list("pk", flat=True))
-        updated = User.objects.filter(pk__in=ids).update(is_active=False)
+        users = list(queryset.exclude(pk=request.user.pk))
+        # One save each, not update(): saving is what tells the rest of the site (their open
+        # websockets close at once: messaging/socket_sessions.py).
+        for user in users:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+        ids = [user.pk for user in users]
         search_documents_refresh(profile_ids=ids)  # out of search at once
-        self.message_user(request, f"Deactivated {updated} user(s).")
+        self.message_user(request, f"Deactivated {len(ids)} user(s).")
 
     @admin.action(description="Reactivate selected users")
     def reactivate(self, request, queryset):
