@@ -11,11 +11,14 @@ from pathlib import Path
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
 
 from messaging import services
+from config.asgi import application
 from messaging.consumers import LiveConsumer
+from tests.messaging.test_live_consumer import ORIGIN
 from tests.messaging.test_protocol import expect, socket_for, subscribe
-from tests.messaging.test_socket_sessions import closed_with_4401, open_socket, signed_in_client
+from tests.messaging.test_socket_sessions import closed_with_4401, cookie_of, signed_in_client
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -121,7 +124,10 @@ async def sender_for(role, bob, eve, alice):
     if role != "logged_out":
         return await socket_for(bob), False
     browser = await db(signed_in_client)(bob)
-    socket = await open_socket(browser)
+    socket = WebsocketCommunicator(
+        application, "/ws/", headers=[ORIGIN, (b"cookie", cookie_of(browser))]
+    )
+    assert (await socket.connect())[0]
     await db(browser.post)("/accounts/logout/")
     assert await closed_with_4401(socket)
     return socket, True

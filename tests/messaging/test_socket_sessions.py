@@ -39,10 +39,21 @@ def cookie_of(client: Client) -> bytes:
     return f"{name}={client.cookies[name].value}".encode()
 
 
+OPEN: list[WebsocketCommunicator] = []
+
+
+@pytest.fixture(autouse=True)
+async def _disconnect_every_socket():
+    yield
+    while OPEN:
+        await OPEN.pop().disconnect()
+
+
 async def open_socket(client: Client) -> WebsocketCommunicator:
     communicator = WebsocketCommunicator(
         application, "/ws/", headers=[ORIGIN, (b"cookie", cookie_of(client))]
     )
+    OPEN.append(communicator)
     connected, _ = await communicator.connect()
     assert connected
     await communicator.send_json_to({"type": "ping"})
@@ -94,7 +105,6 @@ async def test_logging_out_closes_that_sessions_sockets_only(alice, direct):
     assert await closed_with_4401(laptop_socket)
     await nothing_is_handled_after(laptop_socket, direct)
     assert await still_open(phone_socket)
-    await phone_socket.disconnect()
 
 
 async def test_a_closed_socket_gets_no_more_events(alice, bob, direct):
@@ -130,8 +140,6 @@ async def test_changing_the_password_closes_every_socket_of_the_person(alice, bo
     # a socket that works.
     again = await open_socket(laptop)
     assert await still_open(again)
-    for socket in (bobs, again):
-        await socket.disconnect()
 
 
 async def test_a_password_set_by_any_other_path_closes_the_sockets_too(alice):
@@ -160,7 +168,6 @@ async def test_staff_deactivating_the_person_closes_their_sockets(alice, bob, ma
 
     assert await closed_with_4401(socket)
     assert await still_open(bobs)
-    await bobs.disconnect()
 
 
 async def test_deactivation_saved_on_the_user_closes_their_sockets(alice):
@@ -210,7 +217,6 @@ async def test_a_session_extended_before_it_expires_keeps_its_socket(alice):
 
     await asyncio.sleep(2.5)
     assert await still_open(socket)
-    await socket.disconnect()
 
 
 async def test_a_session_deleted_any_other_way_closes_its_socket_at_the_next_check(
@@ -242,6 +248,7 @@ async def test_a_session_that_ended_during_the_handshake_is_closed(alice, monkey
     communicator = WebsocketCommunicator(
         application, "/ws/", headers=[ORIGIN, (b"cookie", cookie_of(browser))]
     )
+    OPEN.append(communicator)
     connected, _ = await communicator.connect()
 
     assert connected
