@@ -116,13 +116,18 @@ class FrameNotFound(FrameError, NotFound):
 
 
 _ECHOED = ("client_id", "conversation", "message")
-_SCALARS = (str, int, float, bool, type(None))
+_SCALARS = (int, float, bool, type(None))
+
+
+def _echoable(value: object) -> bool:
+    # Only what a client can match on: a list, an object or a long text sent where an id
+    # belongs is not sent back (it could be most of a 256 KiB frame, nested deeper than the
+    # encoder goes).
+    return isinstance(value, _SCALARS) or (isinstance(value, str) and len(value) <= 100)
 
 
 def _echo(frame: dict[str, Any]) -> dict[str, Any]:
-    # Only what a client can match on: a list or object sent where an id belongs is not sent
-    # back (it could be most of a 256 KiB frame, nested deeper than the encoder goes).
-    return {k: frame[k] for k in _ECHOED if k in frame and isinstance(frame[k], _SCALARS)}
+    return {k: frame[k] for k in _ECHOED if k in frame and _echoable(frame[k])}
 
 
 def _is_id(value: object) -> bool:

@@ -69,7 +69,7 @@ RAW_TEXTS = [
     '{"type":"subscribe","conversation":NaN}',
     '{"type":"' + "t" * 100_000 + '"}',
     "\udcff",
-    "",
+    " ",
     "null",
 ]
 

@@ -104,10 +104,13 @@ async def scene(alice, bob, settings):
             conversation_id=conversation.pk, sender=sender, body=body, client_id=uuid.uuid4()
         ).message.pk
 
+    bobs_message = await db(say)(bob, "from bob")
+    # After bob's, so that bob has not read it: his read moves his position.
+    alices_message = await db(say)(alice, "from alice")
     scene = {
         "conversation": conversation.pk,
-        "alices_message": await db(say)(alice, "from alice"),
-        "bobs_message": await db(say)(bob, "from bob"),
+        "alices_message": alices_message,
+        "bobs_message": bobs_message,
     }
     watcher = await socket_for(alice)
     await subscribe(watcher, conversation.pk)

@@ -80,11 +80,13 @@ async def test_behind_a_tls_proxy_the_https_origin_is_the_sites_own(cookie, sett
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     proxied = [(b"x-forwarded-proto", b"https")]
 
-    assert await handshake(cookie, "https://localhost", host="localhost", extra=proxied)
-    assert not await handshake(cookie, "http://localhost", host="localhost", extra=proxied)
-    assert not await handshake(cookie, "https://localhost", host="localhost")  # header absent
+    host = "127.0.0.1"  # not localhost, whose http origin the test settings allow
+
+    assert await handshake(cookie, f"https://{host}", host=host, extra=proxied)
+    assert not await handshake(cookie, f"http://{host}", host=host, extra=proxied)
+    assert not await handshake(cookie, f"https://{host}", host=host)  # header absent
     settings.SECURE_PROXY_SSL_HEADER = None
-    assert not await handshake(cookie, "https://localhost", host="localhost", extra=proxied)
+    assert not await handshake(cookie, f"https://{host}", host=host, extra=proxied)
 
 
 async def test_a_wss_handshake_is_https(cookie):
