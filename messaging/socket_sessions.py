@@ -26,8 +26,8 @@ import time
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django.contrib.auth import (
     BACKEND_SESSION_KEY,
     HASH_SESSION_KEY,
@@ -95,7 +95,8 @@ def _session_data(session_key: str) -> tuple[dict[str, Any], float] | None:
 
 def seconds_until_check(valid_until: float) -> float:
     """How long a socket waits before checking its session again."""
-    return max(0.0, min(valid_until - time.time(), settings.WEBSOCKET_SESSION_CHECK_SECONDS))
+    every: float = settings.WEBSOCKET_SESSION_CHECK_SECONDS
+    return max(0.0, min(valid_until - time.time(), every))
 
 
 class SignInBoundSocket:
@@ -114,11 +115,11 @@ class SignInBoundSocket:
 
     if TYPE_CHECKING:  # what the consumer brings (Channels' close, its groups)
 
-        async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
-            ...
+        async def close(
+            self, code: int | bool | None = None, reason: str | None = None
+        ) -> None: ...
 
-        async def _leave_groups(self) -> None:
-            ...
+        async def _leave_groups(self) -> None: ...
 
     async def _end(self) -> None:
         """The sign-in is over: close with 4401 and leave every group; anything still on its

@@ -14,7 +14,7 @@ from messaging import services
 from messaging.consumers import LiveConsumer
 from tests.messaging.test_protocol import socket_for
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 db = database_sync_to_async
 

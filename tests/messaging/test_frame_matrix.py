@@ -13,14 +13,14 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
-from messaging import services
 from config.asgi import application
+from messaging import services
 from messaging.consumers import LiveConsumer
 from tests.messaging.test_live_consumer import ORIGIN
 from tests.messaging.test_protocol import expect, socket_for, subscribe
 from tests.messaging.test_socket_sessions import closed_with_4401, cookie_of, signed_in_client
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 db = database_sync_to_async
 ROLES = ["member", "non_member", "blocked", "logged_out"]
@@ -141,7 +141,7 @@ async def test_each_frame_type_from_each_kind_of_sender(role, scene, alice, bob,
     scene, watcher = scene
     socket, closed = await sender_for(role, bob, eve, alice)
     outcomes = {}
-    for marker, (frame_type, expected) in enumerate(TABLE.items(), start=10**12):
+    for marker, frame_type in enumerate(TABLE, start=10**12):
         frame = FRAMES[frame_type](scene)
         if closed:
             await socket.send_json_to(frame)

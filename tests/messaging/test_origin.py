@@ -91,9 +91,7 @@ async def test_behind_a_tls_proxy_the_https_origin_is_the_sites_own(cookie, sett
 
 async def test_a_wss_handshake_is_https(cookie):
     assert await handshake(cookie, "https://localhost:8443", host="localhost:8443", scheme="wss")
-    assert not await handshake(
-        cookie, "http://localhost:8443", host="localhost:8443", scheme="wss"
-    )
+    assert not await handshake(cookie, "http://localhost:8443", host="localhost:8443", scheme="wss")
 
 
 async def test_csrf_trusted_origins_are_let_in_with_their_port(cookie, settings):

@@ -219,9 +219,7 @@ async def test_a_session_extended_before_it_expires_keeps_its_socket(alice):
     assert await still_open(socket)
 
 
-async def test_a_session_deleted_any_other_way_closes_its_socket_at_the_next_check(
-    alice, settings
-):
+async def test_a_session_deleted_any_other_way_closes_its_socket_at_the_next_check(alice, settings):
     settings.WEBSOCKET_SESSION_CHECK_SECONDS = 1
     socket = await open_socket(await db(signed_in_client)(alice))
 

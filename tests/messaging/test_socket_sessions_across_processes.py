@@ -75,9 +75,7 @@ def two_servers(transactional_db, tmp_path):
     redis_server.stop()
 
 
-async def test_a_logout_and_a_password_change_reach_sockets_on_another_process(
-    alice, two_servers
-):
+async def test_a_logout_and_a_password_change_reach_sockets_on_another_process(alice, two_servers):
     first, second = two_servers
     laptop, phone = await db(cookie_for)(alice), await db(cookie_for)(alice)
 
@@ -92,9 +90,7 @@ async def test_a_logout_and_a_password_change_reach_sockets_on_another_process(
         assert await pong(laptop_socket) and await pong(phone_socket)
 
         # The laptop logs out through the second process: its socket on the first closes.
-        status, _ = await asyncio.to_thread(
-            post_form, second.url, "/accounts/logout/", laptop, {}
-        )
+        status, _ = await asyncio.to_thread(post_form, second.url, "/accounts/logout/", laptop, {})
         assert status == 302
         assert await close_code(laptop_socket) == 4401
         assert await pong(phone_socket)

@@ -1,7 +1,8 @@
 """The servers read no websocket message larger than the protocol allows (256 KiB,
 WEBSOCKET_MAX_FRAME_BYTES): uvicorn (production) closes the socket with 1009 and daphne (`make
-run`, the live test servers) drops it, before the application sees a byte of it. uvicorn's own default is
-16 MiB, daphne's 1 MiB, each read whole into memory before the consumer's check could refuse it.
+run`, the live test servers) drops it, before the application sees a byte of it. uvicorn's own
+default is 16 MiB, daphne's 1 MiB, each read whole into memory before the consumer's check could
+refuse it.
 """
 
 import asyncio
