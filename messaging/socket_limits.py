@@ -30,23 +30,26 @@ class FrameBudget:
     """One person's frames on this process; every socket of theirs holds it, so it lives as
     long as one of them does."""
 
-    __slots__ = ("__weakref__", "count", "opened", "sends_detail", "sends_until")
+    __slots__ = ("__weakref__", "closes_at", "count", "limit", "sends_detail", "sends_until")
 
     def __init__(self) -> None:
-        self.opened = -math.inf
+        self.closes_at = -math.inf
         self.count = 0
+        self.limit = 0
         self.sends_until = 0.0
         self.sends_detail = ""
 
     def spend(self) -> None:
-        """Count one frame other than a send; RateLimited past the budget."""
+        """Count one frame other than a send; RateLimited past the budget. The settings are
+        read when a window opens, not per frame (a setting costs ~10 dict lookups to read)."""
         now = time.monotonic()
-        period = settings.WEBSOCKET_FRAME_RATE_PERIOD
-        if now - self.opened >= period:
-            self.opened, self.count = now, 0
+        if now >= self.closes_at:
+            self.closes_at = now + settings.WEBSOCKET_FRAME_RATE_PERIOD
+            self.limit = settings.WEBSOCKET_FRAME_RATE_LIMIT
+            self.count = 0
         self.count += 1
-        if self.count > settings.WEBSOCKET_FRAME_RATE_LIMIT:
-            raise RateLimited(FRAMES_LIMITED, retry_after=_seconds(self.opened + period - now))
+        if self.count > self.limit:
+            raise RateLimited(FRAMES_LIMITED, retry_after=_seconds(self.closes_at - now))
 
     def check_sends(self) -> None:
         """RateLimited while the send limit last said so."""
