@@ -402,6 +402,8 @@ class LiveConsumer(SignInBoundSocket, AsyncWebsocketConsumer):
             await loop.run_in_executor(_SEND_THREADS, _charge_in_thread, self.user)
         except RateLimited as error:
             self.budget.sends_limited(error)
+        except Exception:  # the cache is down: the refusal still stands, uncounted
+            logger.warning("could not count a refused send", exc_info=True)
 
     async def handle_message_edit(self, frame: dict[str, Any]) -> None:
         _int_field(frame, "message")
