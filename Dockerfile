@@ -19,5 +19,6 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
 USER tandem
 EXPOSE 8000
 # uvicorn with uvloop: one worker process per core unless WEB_CONCURRENCY says otherwise
-# (each process has its own database pool and event loop; docs/live-delivery.md).
-CMD ["sh", "-c", "exec uvicorn config.asgi:application --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY:-$(nproc)} --loop uvloop --http httptools --ws websockets --lifespan off --no-access-log"]
+# (each process has its own database pool and event loop; docs/live-delivery.md). A websocket
+# message over 256 KiB (WEBSOCKET_MAX_FRAME_BYTES) closes the socket (1009) before it is read.
+CMD ["sh", "-c", "exec uvicorn config.asgi:application --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY:-$(nproc)} --loop uvloop --http httptools --ws websockets --ws-max-size 262144 --lifespan off --no-access-log"]

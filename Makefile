@@ -47,7 +47,7 @@ run: install
 	@echo "Tandem is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@echo "admin@example.com's two-factor code: $(BIN)/python manage.py totp_code admin@example.com"
 	@echo ""
-	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	$(BIN)/daphne -b $(HOST) -p $(PORT) --websocket-max-message-size 262144 config.asgi:application
 
 # The browser suite runs in its own pytest process: Playwright's sync API keeps an event loop
 # on the main thread, which the async unit tests must not share (docs/conventions.md).

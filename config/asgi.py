@@ -11,15 +11,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from config.origin import OriginValidator  # noqa: E402
 from core.realtime.websocket import websocket_auth_stack  # noqa: E402
 from messaging.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
+        # Scheme, host and port of the page that opened the socket (config/origin.py).
+        "websocket": OriginValidator(
             # channels' stubs want a URLPattern subclass of their own, which django's path()
             # (what channels documents for its routes) is never typed as.
             websocket_auth_stack(URLRouter(websocket_urlpatterns))  # type: ignore[arg-type]

@@ -11,7 +11,8 @@ class MessagingConfig(AppConfig):
     name = "messaging"
 
     def ready(self) -> None:
-        from messaging import services
+        # socket_sessions: the receivers that close a person's sockets when their sign-in ends.
+        from messaging import services, socket_sessions  # noqa: F401
         from profiles import account_parts
 
         account_parts.register(

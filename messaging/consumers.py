@@ -1,7 +1,9 @@
 """The one websocket per browser tab (docs/websocket-protocol.md).
 
 The consumer is a thin translator: it parses frames, calls services and turns their answers
-and errors into frames. A bad frame gets an error frame; it never closes a good socket.
+and errors into frames. A bad frame gets an error frame; it never closes a good socket. A socket
+lives only as long as the sign-in it was opened with (messaging/socket_sessions.py), and every
+frame counts toward a limit before any work is done for it (messaging/socket_limits.py).
 """
 
 import asyncio
@@ -19,10 +21,24 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils.functional import empty
 
-from core.exceptions import ApplicationError, Invalid, NotFound, TooLarge, error_frame
+from core.exceptions import (
+    ApplicationError,
+    Invalid,
+    NotFound,
+    RateLimited,
+    TooLarge,
+    error_frame,
+)
 from messaging import calls, events, presence, selectors, services
 from messaging.payloads import message_payload
 from messaging.services import SendResult
+from messaging.services.rate_limit import take_send_token
+from messaging.socket_limits import FrameBudget, budget_for
+from messaging.socket_sessions import (
+    CLOSE_UNAUTHENTICATED,
+    SignInBoundSocket,
+    session_valid_until,
+)
 
 if TYPE_CHECKING:
     from messaging.models import Conversation
@@ -30,7 +46,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-CLOSE_UNAUTHENTICATED = 4401
+# The largest id a bigint column holds. A larger one matches nothing, and the database drivers
+# refuse to even send it (a traceback, not an answer).
+MAX_ID = 2**63 - 1
 
 
 def _message_send_in_thread(loop: asyncio.AbstractEventLoop, kwargs: dict[str, Any]) -> SendResult:
@@ -56,6 +74,14 @@ _SEND_THREADS = ThreadPoolExecutor(thread_name_prefix="tandem-send")
 async def _send_in_pool(**kwargs: Any) -> SendResult:
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(_SEND_THREADS, _message_send_in_thread, loop, kwargs)
+
+
+def _charge_in_thread(user: "User") -> None:
+    close_old_connections()
+    try:
+        take_send_token(user)
+    finally:
+        close_old_connections()
 
 
 _conversation_turns: "weakref.WeakValueDictionary[int, asyncio.Lock]" = (
@@ -84,21 +110,51 @@ class FrameNotFound(FrameError, NotFound):
     code = NotFound.code
 
 
+_ECHOED = ("client_id", "conversation", "message")
+_SCALARS = (int, float, bool, type(None))
+
+
+def _echoable(value: object) -> bool:
+    # Only what a client can match on: a list, an object or a long text sent where an id
+    # belongs is not sent back (it could be most of a 256 KiB frame, nested deeper than the
+    # encoder goes).
+    return isinstance(value, _SCALARS) or (isinstance(value, str) and len(value) <= 100)
+
+
 def _echo(frame: dict[str, Any]) -> dict[str, Any]:
-    return {k: frame[k] for k in ("client_id", "conversation", "message") if k in frame}
+    return {k: frame[k] for k in _ECHOED if k in frame and _echoable(frame[k])}
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_ID
 
 
 def _int_field(frame: dict[str, Any], name: str, *, default: int | None = None) -> int:
-    """A non-negative integer field; `default`, if given, when it is missing or null."""
+    """A non-negative integer field that fits a bigint; `default`, if given, when it is
+    missing or null."""
     value = frame.get(name)
     if value is None and default is not None:
         return default
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if not _is_id(value):
         raise FrameError(f"'{name}' must be a non-negative integer.", **_echo(frame))
-    return value
+    return cast(int, value)
 
 
-class LiveConsumer(AsyncWebsocketConsumer):
+def _send_fields(frame: dict[str, Any]) -> None:
+    """message.send's fields, the types the service takes; the service checks the rest."""
+    _int_field(frame, "conversation")
+    if "client_id" not in frame:
+        raise FrameError("message.send needs a client_id.", **_echo(frame))
+    if not isinstance(frame["client_id"], str):
+        raise FrameError("client_id must be a UUID.", **_echo(frame))
+    attachments = frame.get("attachments")
+    if attachments is not None and not (
+        isinstance(attachments, list) and all(_is_id(a) for a in attachments)
+    ):
+        raise FrameError("attachments must be a list of attachment ids.", **_echo(frame))
+
+
+class LiveConsumer(SignInBoundSocket, AsyncWebsocketConsumer):
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels' dispatch first runs close_old_connections() in the database thread, for
         # every message: every frame and every live event of every socket queued behind the
@@ -116,6 +172,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     subscriptions: set[int]
     presence_at: float
     call_ids: set[int]  # the calls this socket joined (set by the first call.join)
+    budget: FrameBudget
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -129,30 +186,61 @@ class LiveConsumer(AsyncWebsocketConsumer):
         # only sees 1006, never the reason.
         await self.accept()
         if self.user is None or not self.user.is_authenticated:
+            self.ended = True
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.user_id = self.user.id  # read for every event: once, not through the lazy proxy
         self.user_group = events.user_group(self.user_id)
+        self.session_key = getattr(self.scope.get("session"), "session_key", None)
+        self.session_tag = events.session_tag(self.session_key) if self.session_key else ""
+        self.budget = budget_for(self.user_id)
+        # Join the user group before checking the sign-in again: a logout or password change
+        # that commits after the handshake read the session arrives as session.end, never
+        # falls in between.
         await self.channel_layer.group_add(self.user_group, self.channel_name)
-        await database_sync_to_async(presence.presence_seen)(user=self.user)
+        valid_until = await database_sync_to_async(self._connect_check)()
+        if valid_until is None:
+            await self._end()
+        else:
+            self._check_session_at(valid_until)
+
+    def _connect_check(self) -> float | None:
+        valid_until = session_valid_until(self.session_key, self.user_id)
+        if valid_until is not None:
+            presence.presence_seen(user=self.user)
+        return valid_until
 
     async def disconnect(self, code: int) -> None:
+        self._stop_session_checks()
         if getattr(self, "user_group", None):
             await self.channel_layer.group_discard(self.user_group, self.channel_name)
             await database_sync_to_async(presence.presence_seen)(user=self.user)
-        for conversation_id in list(getattr(self, "subscriptions", ())):
-            await self.channel_layer.group_discard(
-                events.conversation_group(conversation_id), self.channel_name
-            )
+        await self._leave_conversations()
         await self._leave_calls()
 
+    async def _leave_conversations(self) -> None:
+        for conversation_id in list(getattr(self, "subscriptions", ())):
+            await self._leave(conversation_id)
+
+    async def _leave_groups(self) -> None:
+        await self.channel_layer.group_discard(self.user_group, self.channel_name)
+        await self._leave_conversations()
+
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.ended:
+            return  # closed: frames still on their way are not handled
+        # Past the session's expiry: ask again (it may have been extended) before any work.
+        if time.time() >= self.valid_until and not await self._session_holds():
+            return
         frame: dict[str, Any] = {}
         try:
             frame = self.parse_frame(text_data, bytes_data)
             handler = self.handlers.get(frame["type"])
             if handler is None:
-                raise FrameError(f"Unknown frame type {frame['type']!r}.")
+                self.budget.spend()
+                raise FrameError(f"Unknown frame type {frame['type'][:64]!r}.")
+            if handler is not LiveConsumer.handle_message_send:
+                self.budget.spend()  # sends count toward the send limit instead
             await handler(self, frame)
         except FrameError as error:
             await self.send_json(error_frame(error))
@@ -167,22 +255,35 @@ class LiveConsumer(AsyncWebsocketConsumer):
             )
 
     def parse_frame(self, text_data: str | None, bytes_data: bytes | None) -> dict[str, Any]:
+        """The frame as a dict with a string type; a frame that is not one still counts."""
+        try:
+            return self._parse(text_data)
+        except FrameError:
+            self.budget.spend()
+            raise
+
+    @staticmethod
+    def _parse(text_data: str | None) -> dict[str, Any]:
         if text_data is None:
             raise FrameError("Frames must be JSON text.")
         if len(text_data) > settings.WEBSOCKET_MAX_FRAME_BYTES or (
-            len(text_data.encode()) > settings.WEBSOCKET_MAX_FRAME_BYTES
+            # surrogatepass: a lone surrogate (no real server passes one on) is JSON's to refuse
+            len(text_data.encode(errors="surrogatepass")) > settings.WEBSOCKET_MAX_FRAME_BYTES
         ):
             raise FrameTooLarge("Frames may be at most 256 KiB.")
         try:
             frame = json.loads(text_data)
-        except ValueError:
+        except ValueError:  # also a number of more than 4,300 digits
             raise FrameError("Frames must be JSON objects.") from None
+        except RecursionError:  # arrays or objects nested past what the decoder recurses
+            raise FrameError("Frames must not nest that deeply.") from None
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             raise FrameError("Frames must be JSON objects with a string 'type'.")
         return frame
 
     async def send_json(self, payload: dict[str, Any]) -> None:
-        await self.send(text_data=json.dumps(payload, separators=(",", ":")))
+        if not self.ended:  # a handler that was under way when the sign-in ended
+            await self.send(text_data=json.dumps(payload, separators=(",", ":")))
 
     # --- client frames ------------------------------------------------------------------------
 
@@ -244,18 +345,24 @@ class LiveConsumer(AsyncWebsocketConsumer):
         )
 
     async def handle_message_send(self, frame: dict[str, Any]) -> None:
-        _int_field(frame, "conversation")
-        if "client_id" not in frame:
-            raise FrameError("message.send needs a client_id.", **_echo(frame))
-        async with _turn(frame["conversation"]):
-            result = await _send_in_pool(
-                conversation_id=frame["conversation"],
-                sender=self.user,
-                body=frame.get("body", ""),
-                client_id=frame["client_id"],
-                attachment_ids=frame.get("attachments") or [],
-                confirm=frame.get("confirm") is True,
-            )
+        self.budget.check_sends()
+        try:
+            _send_fields(frame)
+            async with _turn(frame["conversation"]):
+                result = await _send_in_pool(
+                    conversation_id=frame["conversation"],
+                    sender=self.user,
+                    body=frame.get("body", ""),
+                    client_id=frame["client_id"],
+                    attachment_ids=frame.get("attachments") or [],
+                    confirm=frame.get("confirm") is True,
+                )
+        except RateLimited as error:
+            self.budget.sends_limited(error)
+            raise
+        except ApplicationError:
+            await self._count_refused_send()
+            raise
         if result.warning:
             await self.send_json(
                 {
@@ -273,6 +380,17 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self.send_json(
             {"type": "message.ack", "client_id": frame["client_id"], "message": payload}
         )
+
+    async def _count_refused_send(self) -> None:
+        """A refused send costs work too: it counts toward the send limit. The refusal is
+        still what this frame is answered; the next send learns of the limit."""
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(_SEND_THREADS, _charge_in_thread, self.user)
+        except RateLimited as error:
+            self.budget.sends_limited(error)
+        except Exception:  # the cache is down: the refusal still stands, uncounted
+            logger.warning("could not count a refused send", exc_info=True)
 
     async def handle_message_edit(self, frame: dict[str, Any]) -> None:
         _int_field(frame, "message")
@@ -372,6 +490,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
     # --- events from the channel layer (messaging.events.live_event) ----------------------------
 
     async def live_event(self, event: events.Event) -> None:
+        if self.ended:
+            return
         conversation_id = event.get("conversation")
         if conversation_id is not None and conversation_id not in self.subscriptions:
             return

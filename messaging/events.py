@@ -7,6 +7,7 @@ that text, so each socket forwards it without encoding it again.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import itertools
 import json
 import logging
@@ -249,3 +250,23 @@ def publish_on_commit(group: str, event: Event) -> None:
 def publish_now(group: str, event: Event) -> None:
     """For events that are not stored (typing): nothing to wait for."""
     _send(group, event)
+
+
+# --- the end of a session: its sockets close (messaging/socket_sessions.py) ----------------------
+
+
+def session_tag(session_key: str) -> str:
+    """How an event names a session: a digest, so the channel layer never carries the key
+    that would sign someone in."""
+    return hashlib.sha256(session_key.encode()).hexdigest()[:32]
+
+
+def session_end_event(session_key: str | None = None) -> Event:
+    """Closes (4401) the sockets of one of the person's sessions (a logout), or of all of them
+    without one (a password change, a deactivation); LiveConsumer.session_end."""
+    return {"type": "session.end", "session": session_tag(session_key) if session_key else None}
+
+
+def publish_session_end(user_id: int, session_key: str | None = None) -> None:
+    """After commit, to every socket of the person on every server process: the user group."""
+    publish_on_commit(user_group(user_id), session_end_event(session_key))

@@ -92,7 +92,7 @@ class UserAdmin(DjangoUserAdmin):
     def deactivate(self, request, queryset):
         ids = []
         # One save each, not update(): post_save tells the apps that react to a deactivation
-        # (a mediator leaves their disputes).
+        # (a mediator leaves their disputes; their open websockets close at once).
         for user in queryset.exclude(pk=request.user.pk).filter(is_active=True):
             user.is_active = False
             user.save(update_fields=["is_active"])

@@ -52,6 +52,8 @@ class Daphne:
                 "127.0.0.1",
                 "-p",
                 str(self.port),
+                "--websocket-max-message-size",
+                "262144",
                 "config.asgi:application",
             ],
             cwd=settings.BASE_DIR,

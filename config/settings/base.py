@@ -319,3 +319,15 @@ WEBRTC_ICE_SERVERS = env.json("WEBRTC_ICE_SERVERS", default=[])
 WEBRTC_TURN_URLS = env.list("WEBRTC_TURN_URLS", default=[])
 WEBRTC_TURN_SECRET = env("WEBRTC_TURN_SECRET", default="")
 WEBRTC_TURN_TTL = env.int("WEBRTC_TURN_TTL", default=3600)  # seconds a credential is good for
+
+# --- Websockets (docs/websocket-protocol.md, "Connecting" and "Errors") -----------------------
+# Origins besides the site's own (the handshake's scheme and Host, as Django's CSRF check has
+# it) and CSRF_TRUSTED_ORIGINS that may open /ws/ with the person's cookie: scheme, host and
+# port must all match (config/origin.py).
+WEBSOCKET_ALLOWED_ORIGINS = env.list("WEBSOCKET_ALLOWED_ORIGINS", default=[])
+# A socket checks that its sign-in still holds at least this often, and when its session is
+# due to expire; logouts, password changes and deactivations close sockets at once by event.
+WEBSOCKET_SESSION_CHECK_SECONDS = env.int("WEBSOCKET_SESSION_CHECK_SECONDS", default=60)
+# Frames other than message.send per person per process (sends have MESSAGE_RATE_LIMIT).
+WEBSOCKET_FRAME_RATE_LIMIT = env.int("WEBSOCKET_FRAME_RATE_LIMIT", default=120)
+WEBSOCKET_FRAME_RATE_PERIOD = env.int("WEBSOCKET_FRAME_RATE_PERIOD", default=10)

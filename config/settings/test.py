@@ -28,3 +28,7 @@ else:
     # psycopg's pool keeps idle connections to the test database open past the last test,
     # and PostgreSQL then refuses to drop it; plain per-request connections are enough here.
     DATABASES["default"]["OPTIONS"].pop("pool", None)
+
+# Channels' WebsocketCommunicator sends no Host header, so its handshakes cannot be same-origin:
+# its tests send this Origin (live servers' pages are same-origin and need nothing).
+WEBSOCKET_ALLOWED_ORIGINS = ["http://localhost"]
