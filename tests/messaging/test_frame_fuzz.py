@@ -29,6 +29,10 @@ FIELDS = {
     "message.delete": ["message"],
     "typing": ["conversation"],
     "read": ["conversation", "message"],
+    "call.join": ["conversation"],
+    "call.leave": ["conversation"],
+    "call.signal": ["conversation", "to", "data"],
+    "call.media": ["conversation", "audio", "video", "screen"],
 }
 
 
@@ -74,7 +78,16 @@ RAW_TEXTS = [
 ]
 
 # What a frame may be answered with, besides nothing; server_error is a bug.
-ANSWERS = {"pong", "subscribed", "unsubscribed", "message.ack", "policy.warning", "error"}
+ANSWERS = {
+    "pong",
+    "subscribed",
+    "unsubscribed",
+    "message.ack",
+    "policy.warning",
+    "error",
+    "call.joined",
+    "call.left",
+}
 ERROR_CODES = {"invalid", "not_found", "forbidden", "too_large", "rate_limited"}
 
 
@@ -104,6 +117,11 @@ def valid_frame(frame_type, conversation_id, message_id):
         "client_id": str(uuid.uuid4()),
         "attachments": [],
         "confirm": False,
+        "to": 1,
+        "data": {"type": "offer", "sdp": "v=0"},
+        "audio": True,
+        "video": False,
+        "screen": False,
     }
     return {"type": frame_type, **{name: values[name] for name in FIELDS[frame_type]}}
 

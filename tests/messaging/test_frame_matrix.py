@@ -59,6 +59,21 @@ FRAMES = {
         "client_id": str(uuid.uuid4()),
     },
     "message.delete": lambda s: {"type": "message.delete", "message": s["bobs_message"]},
+    "call.join": lambda s: {"type": "call.join", "conversation": s["conversation"]},
+    "call.media": lambda s: {
+        "type": "call.media",
+        "conversation": s["conversation"],
+        "audio": False,
+        "video": True,
+        "screen": False,
+    },
+    "call.signal": lambda s: {
+        "type": "call.signal",
+        "conversation": s["conversation"],
+        "to": s["alice"],
+        "data": {"type": "offer", "sdp": "v=0"},
+    },
+    "call.leave": lambda s: {"type": "call.leave", "conversation": s["conversation"]},
 }
 
 
@@ -111,6 +126,7 @@ async def scene(alice, bob, settings):
         "conversation": conversation.pk,
         "alices_message": alices_message,
         "bobs_message": bobs_message,
+        "alice": alice.pk,
     }
     watcher = await socket_for(alice)
     await subscribe(watcher, conversation.pk)
