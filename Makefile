@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: install lock lock-check run test test-unit test-fast test-e2e lint format seed clean bench \
-	bench-search bench-live bench-realtime
+	bench-search bench-live bench-realtime audit
 
 install: $(VENV)/.installed
 
@@ -98,6 +98,24 @@ bench-realtime: install
 	BENCH_CONFIGS="$${BENCH_CONFIGS:-all-on,stock-layer,stock-cache,stock-session,stock-redis,stock-loop,pubsub,all-stock}" \
 	BENCH_SCENARIOS="$${BENCH_SCENARIOS:-10x10}" BENCH_IDLE="$${BENCH_IDLE:-0}" \
 	$(BIN)/python bench/live.py
+
+# Known vulnerabilities in the locked dependencies (pip-audit, PyPI's advisory data). A found
+# vulnerability fails; no advisory database reachable (offline) is said plainly and passes, since
+# nothing could be checked. A vulnerable Django means the newest 5.2 patch: `make lock UPGRADE=1`.
+PIP_AUDIT ?= $(BIN)/pip-audit
+AUDIT_OFFLINE = ConnectionError|NewConnectionError|NameResolutionError|Max retries exceeded|Temporary failure in name resolution|Network is unreachable|Failed to establish a new connection|timed out
+
+audit: install
+	@out=$$(mktemp) && err=$$(mktemp) && trap 'rm -f "$$out" "$$err"' EXIT && \
+	if $(PIP_AUDIT) -r requirements/dev.lock --require-hashes --disable-pip --progress-spinner off \
+		>"$$out" 2>"$$err"; then \
+		cat "$$out" "$$err"; \
+	elif ! grep -q "known vulnerabilit" "$$out" "$$err" && grep -qE "$(AUDIT_OFFLINE)" "$$err"; then \
+		echo "make audit: no advisory database could be reached, so nothing was checked:"; \
+		tail -n 1 "$$err"; \
+	else \
+		cat "$$out"; cat "$$err" >&2; exit 1; \
+	fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache staticfiles .pytest-mail .pytest-media
