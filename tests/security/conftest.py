@@ -3,8 +3,9 @@ each test runs in a savepoint inside it (pytest-django's `db`), so what one test
 before the next."""
 
 import pytest
+from django.conf import settings
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from tests.security.world import build_world
 
@@ -21,5 +22,16 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
         with transaction.atomic():
             built = build_world()
+            built.sessions = {name: _session(getattr(built, name)) for name in SIGNED_IN}
             yield built
             transaction.set_rollback(True)
+
+
+# Each person is signed in once, for the whole module: a test sends the session's cookie.
+SIGNED_IN = ("stranger", "client", "freelancer", "mediator", "staff", "viewer", "superuser")
+
+
+def _session(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value

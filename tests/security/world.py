@@ -6,7 +6,7 @@ assigned mediator, and the people who must not see any of it."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from io import BytesIO
@@ -34,7 +34,7 @@ INTERNAL_NOTE = "Internal: bank statement 8812 looks altered"
 DISPUTE_THREAD = "Milestone two is still unpaid, see invoice 4471"
 
 
-def png(name: str = "picture.png", size=(60, 40)) -> SimpleUploadedFile:
+def png(name: str = "picture.png", size=(160, 120)) -> SimpleUploadedFile:
     out = BytesIO()
     Image.new("RGB", size, (13, 107, 104)).save(out, "PNG")
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
@@ -80,6 +80,7 @@ class World:
     proposal: Resolution
     dispute_attachment: Attachment
     open_dispute: Dispute
+    sessions: dict[str, str] = field(default_factory=dict)  # person -> session key
 
 
 def _send(conversation_id: int, sender: User, body: str, attachment_ids=()):
