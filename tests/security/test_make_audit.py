@@ -1,70 +1,119 @@
 """`make audit` tells a found vulnerability (fails) from an advisory database it could not reach
-(says so, passes). pip-audit is replaced by a stub that answers as pip-audit does in each case;
-the Makefile's recipe around it is the real one."""
+(says so, passes): requirements/audit.py reads pip-audit's JSON report. The end-to-end cases
+replace pip-audit by a stub that writes the report pip-audit writes in each case."""
 
+import importlib.util
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("audit", ROOT / "requirements" / "audit.py")
+audit = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(audit)
 
-pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
-
+DJANGO_VULNERABLE = {
+    "name": "django",
+    "version": "5.2.19",
+    "vulns": [{"id": "GHSA-xxxx-xxxx-xxxx", "fix_versions": ["5.2.20"], "aliases": []}],
+}
+CLEAN = {"name": "django", "version": "5.2.20", "vulns": []}
+NOT_FOUND = {
+    "name": "django",
+    "skip_reason": "Dependency not found on PyPI and could not be audited: django (5.2.20)",
+}
 OFFLINE = (
-    "Traceback (most recent call last):\n"
     "requests.exceptions.ConnectionError: HTTPSConnectionPool(host='pypi.org', port=443): "
-    "Max retries exceeded with url: /pypi/django/5.2.20/json (Caused by NameResolutionError("
-    "\"Failed to resolve 'pypi.org' ([Errno -3] Temporary failure in name resolution)\"))"
+    "Max retries exceeded with url: /pypi/django/5.2.20/json"
 )
-FOUND = "Name   Version ID                  Fix Versions\n------ ------- ------------------- ------------\ndjango 5.2.19  GHSA-xxxx-xxxx-xxxx 5.2.20"
 
 
-def audit(tmp_path, *, stdout="", stderr="", code=0) -> subprocess.CompletedProcess:
-    (tmp_path / "out").write_text(stdout)
-    (tmp_path / "err").write_text(stderr)
+def report(*packages):
+    return {"dependencies": list(packages), "fixes": []}
+
+
+def test_a_clean_lock_passes():
+    code, text = audit.verdict(report(CLEAN, {**CLEAN, "name": "pillow"}), 0, "")
+    assert code == 0
+    assert text == "2 packages checked: no known vulnerabilities."
+
+
+def test_a_found_vulnerability_fails_and_names_the_fix():
+    code, text = audit.verdict(report(CLEAN, DJANGO_VULNERABLE), 1, "")
+    assert code == 1
+    assert "django 5.2.19: GHSA-xxxx-xxxx-xxxx (fixed in 5.2.20)" in text
+
+
+def test_nothing_looked_up_is_not_a_clean_bill():
+    # What pip-audit reports when PyPI's JSON API is out of reach: every package skipped, exit 0.
+    code, text = audit.verdict(report(NOT_FOUND, {**NOT_FOUND, "name": "pillow"}), 0, "")
+    assert code == 0
+    assert text.startswith(audit.UNREACHABLE)
+    assert "none of the 2 packages" in text
+
+
+def test_a_vulnerability_fails_even_when_other_lookups_failed():
+    code, _ = audit.verdict(report(NOT_FOUND, DJANGO_VULNERABLE), 1, "")
+    assert code == 1
+
+
+def test_some_packages_not_found_are_named():
+    code, text = audit.verdict(report(CLEAN, {**NOT_FOUND, "name": "private-lib"}), 0, "")
+    assert code == 0
+    assert "1 packages checked" in text and "private-lib" in text
+
+
+def test_no_report_and_a_network_error_says_so_and_passes():
+    code, text = audit.verdict(None, 1, "Traceback …\n" + OFFLINE)
+    assert code == 0
+    assert text.startswith(audit.UNREACHABLE) and "Max retries exceeded" in text
+
+
+def test_no_report_and_any_other_error_fails():
+    code, text = audit.verdict(None, 2, "ERROR: hash mismatch for django")
+    assert code == 2
+    assert "hash mismatch" in text
+
+
+# Writes the report where pip-audit's --output says, as pip-audit's --format json does.
+STUB = """import json, sys
+out = sys.argv[sys.argv.index("--output") + 1]
+json.dump({report!r}, open(out, "w"))
+sys.exit({code})
+"""
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+@pytest.mark.parametrize(
+    ("packages", "exit_code", "make_fails", "says"),
+    [
+        ([DJANGO_VULNERABLE], 1, True, "GHSA-xxxx-xxxx-xxxx"),
+        ([NOT_FOUND], 0, False, audit.UNREACHABLE),
+        ([CLEAN], 0, False, "no known vulnerabilities"),
+    ],
+    ids=["vulnerable", "unreachable", "clean"],
+)
+def test_make_audit(tmp_path, packages, exit_code, make_fails, says):
     stub = tmp_path / "pip-audit"
-    stub.write_text(
-        f"#!/bin/sh\ncat '{tmp_path}/out'\ncat '{tmp_path}/err' >&2\nexit {code}\n"
-    )
-    stub.chmod(0o755)
-    # -o install: the venv is taken as it is; only the audit recipe runs.
-    return subprocess.run(
-        ["make", "--no-print-directory", "-s", "-o", "install", "audit", f"PIP_AUDIT={stub}"],
+    stub.write_text(STUB.format(report=report(*packages), code=exit_code))
+    # -o install: the environment is taken as it is; only the audit recipe runs.
+    result = subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "-o",
+            "install",
+            "audit",
+            f"BIN={Path(sys.executable).parent}",
+            f"PIP_AUDIT={sys.executable} {stub}",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
     )
-
-
-def test_no_vulnerability_passes(tmp_path):
-    result = audit(tmp_path, stderr="No known vulnerabilities found")
-    assert result.returncode == 0, result.stderr
-    assert "No known vulnerabilities found" in result.stdout
-
-
-def test_a_found_vulnerability_fails(tmp_path):
-    result = audit(tmp_path, stdout=FOUND, stderr="Found 1 known vulnerability in 1 package", code=1)
-    assert result.returncode != 0
-    assert "django 5.2.19" in result.stdout
-    assert "no advisory database" not in result.stdout
-
-
-def test_an_unreachable_advisory_database_says_so_and_passes(tmp_path):
-    result = audit(tmp_path, stderr=OFFLINE, code=1)
-    assert result.returncode == 0, result.stderr
-    assert "no advisory database could be reached, so nothing was checked" in result.stdout
-
-
-def test_a_vulnerability_fails_even_when_some_lookups_failed(tmp_path):
-    stderr = OFFLINE + "\nFound 1 known vulnerability in 1 package"
-    result = audit(tmp_path, stdout=FOUND, stderr=stderr, code=1)
-    assert result.returncode != 0
-
-
-def test_any_other_failure_fails(tmp_path):
-    result = audit(tmp_path, stderr="ERROR: hash mismatch for django", code=1)
-    assert result.returncode != 0
-    assert "hash mismatch" in result.stderr
+    assert (result.returncode != 0) is make_fails, result.stdout + result.stderr
+    assert says in result.stdout + result.stderr
