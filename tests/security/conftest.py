@@ -19,12 +19,11 @@ def _private_media():
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("matrix-media")
-    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
-        with transaction.atomic():
-            built = build_world()
-            built.sessions = {name: _session(getattr(built, name)) for name in SIGNED_IN}
-            yield built
-            transaction.set_rollback(True)
+    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock(), transaction.atomic():
+        built = build_world()
+        built.sessions = {name: _session(getattr(built, name)) for name in SIGNED_IN}
+        yield built
+        transaction.set_rollback(True)
 
 
 # Each person is signed in once, for the whole module: a test sends the session's cookie.

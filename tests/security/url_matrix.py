@@ -526,7 +526,9 @@ WORKROOMS = [
         method="POST",
         data=nothing,
     ),
-    _in_room("call_reschedule", who(NOT_FOUND, **both(DONE)), CALL, method="POST", data=call_form(5)),
+    _in_room(
+        "call_reschedule", who(NOT_FOUND, **both(DONE)), CALL, method="POST", data=call_form(5)
+    ),
     _in_room(
         "call_cancel",
         who(NOT_FOUND, **both(DONE)),
@@ -695,15 +697,27 @@ ADMIN = [
     Check("admin:disputes_dispute_change", admin(FORBIDDEN, **DISPUTE_READERS), admin_dispute),
     Check("admin:disputes_dispute_history", admin(FORBIDDEN, **DISPUTE_READERS), admin_dispute),
     Check("admin:disputes_dispute_delete", admin(FORBIDDEN), admin_dispute),
-    Check("admin:disputes_dispute_delete", admin(FORBIDDEN), admin_dispute, method="POST",
-          data=form(post="yes")),
-    Check("admin:disputes_dispute_evidence_download", admin(FORBIDDEN, **RECORD_READERS),
-          admin_evidence),
-    Check("admin:disputes_dispute_evidence_preview", admin(FORBIDDEN, **RECORD_READERS),
-          admin_evidence),
+    Check(
+        "admin:disputes_dispute_delete",
+        admin(FORBIDDEN),
+        admin_dispute,
+        method="POST",
+        data=form(post="yes"),
+    ),
+    Check(
+        "admin:disputes_dispute_evidence_download",
+        admin(FORBIDDEN, **RECORD_READERS),
+        admin_evidence,
+    ),
+    Check(
+        "admin:disputes_dispute_evidence_preview",
+        admin(FORBIDDEN, **RECORD_READERS),
+        admin_evidence,
+    ),
     Check("admin:disputes_dispute_dossier", admin(FORBIDDEN, **RECORD_READERS), admin_dispute),
-    Check("admin:disputes_dispute_dossier_export", admin(FORBIDDEN, **RECORD_READERS),
-          admin_dispute),
+    Check(
+        "admin:disputes_dispute_dossier_export", admin(FORBIDDEN, **RECORD_READERS), admin_dispute
+    ),
     mediate("assign", {}, superuser=DONE),
     mediate("message", {"body": "Please both send your invoices."}, mediator=DONE),
     mediate("propose", {"terms": "Split it.", "amount": "200", "currency": "USD"}, mediator=DONE),

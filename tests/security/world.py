@@ -223,7 +223,11 @@ def _dispute_parts(client: User, freelancer: User, mediator: User) -> dict:
     disputes.mediator_assign(dispute=dispute, by=mediator)
     disputes.internal_note_add(dispute=dispute, by=mediator, body=INTERNAL_NOTE)
     proposal = disputes.proposal_make(
-        dispute=dispute, by=client, terms="Half now, half on delivery.", amount="200", currency="USD"
+        dispute=dispute,
+        by=client,
+        terms="Half now, half on delivery.",
+        amount="200",
+        currency="USD",
     )
     attachment = _sent_attachment(dispute.conversation_id, client, "My side, attached.")
     _send(dispute.conversation_id, client, DISPUTE_THREAD)  # the thread's latest message
