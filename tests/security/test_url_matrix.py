@@ -1,6 +1,7 @@
 """The authorization matrix: every named URL, requested by every role, against the outcome its
-row in url_matrix.py decides. A URL without a row fails, so no page is added without deciding
-who may see it; a POST that is refused must also leave the database as it was."""
+row in tests/security/url_matrix/ decides. A URL without a row fails, so no page is added
+without deciding who may see it; a POST that is refused must also leave the database as it
+was."""
 
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def test_every_url_has_a_row():
     covered = {check.name for check in CHECKS}
     missing = sorted(url_names() - covered)
     assert not missing, "\n".join(
-        f"add a row deciding who may see {name} (tests/security/url_matrix.py)" for name in missing
+        f"add a row deciding who may see {name} (tests/security/url_matrix/)" for name in missing
     )
 
 
