@@ -47,7 +47,7 @@ SECRETS = {
     DISPUTE_THREAD: {"client", "freelancer", "mediator", "superuser"},
 }
 
-# Rows the product does not meet yet: (check id, role) -> why. Each is an expected failure
+# Rows the product does not meet yet: ("METHOD check id", role) -> why. Each is an expected failure
 # (strict): when its fix is merged the test passes, fails as "XPASS(strict)", and the entry goes.
 SEC_ACCESS = "fixed on sec-access"
 REVOKED = "revoked_mediator"
@@ -55,27 +55,27 @@ AWAITING_FIX: dict[tuple[str, str], str] = {
     # Finding 2: a mediator whose permission was taken away keeps the dispute they were
     # assigned: its page, thread, evidence and downloads, and can still add to it.
     **{
-        (check, REVOKED): SEC_ACCESS
-        for check in (
-            "dashboard",  # the dispute thread among the recent conversations
-            "messaging:inbox",
-            "messaging:thread[dispute]",
-            "messaging:history[dispute]",
-            "messaging:attachment_upload[dispute]",
-            "messaging:attachment[dispute]",
-            "disputes:detail",
-            "disputes:propose",
-            "disputes:answer",
-            "disputes:withdraw",
-            "disputes:evidence",
-            "disputes:evidence_upload",
-            "disputes:evidence_download",
-            "disputes:evidence_preview",
+        (key, REVOKED): SEC_ACCESS
+        for key in (
+            "GET dashboard",  # the dispute thread among the recent conversations
+            "GET messaging:inbox",
+            "GET messaging:thread[dispute]",
+            "GET messaging:history[dispute]",
+            "POST messaging:attachment_upload[dispute]",
+            "GET messaging:attachment[dispute]",
+            "GET disputes:detail",
+            "POST disputes:propose",
+            "POST disputes:answer",
+            "POST disputes:withdraw",
+            "GET disputes:evidence",
+            "POST disputes:evidence_upload",
+            "GET disputes:evidence_download",
+            "GET disputes:evidence_preview",
         )
     },
     # Finding 11: staff holding only view_dispute read the record in the admin: internal notes,
     # the thread, the evidence files.
-    ("admin:disputes_dispute_change", "dispute_viewer"): SEC_ACCESS,
-    ("admin:disputes_dispute_evidence_download", "dispute_viewer"): SEC_ACCESS,
-    ("admin:disputes_dispute_evidence_preview", "dispute_viewer"): SEC_ACCESS,
+    ("GET admin:disputes_dispute_change", "dispute_viewer"): SEC_ACCESS,
+    ("GET admin:disputes_dispute_evidence_download", "dispute_viewer"): SEC_ACCESS,
+    ("GET admin:disputes_dispute_evidence_preview", "dispute_viewer"): SEC_ACCESS,
 }

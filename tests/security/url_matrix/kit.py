@@ -95,6 +95,11 @@ class Check:
     def id(self) -> str:
         return f"{self.name}[{self.label}]" if self.label else self.name
 
+    @property
+    def key(self) -> str:
+        """What AWAITING_FIX names a row by: "GET disputes:detail", "POST messaging:block"."""
+        return f"{self.method} {self.id}"
+
 
 def _later(days: float) -> str:
     return timezone.localtime(timezone.now() + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")
