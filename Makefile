@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: install lock lock-check run test test-unit test-fast test-e2e lint format seed clean bench \
-	bench-search bench-live bench-realtime
+	bench-search bench-live bench-realtime audit
 
 install: $(VENV)/.installed
 
@@ -99,6 +99,16 @@ bench-realtime: install
 	BENCH_CONFIGS="$${BENCH_CONFIGS:-all-on,stock-layer,stock-cache,stock-session,stock-redis,pubsub,all-stock}" \
 	BENCH_SCENARIOS="$${BENCH_SCENARIOS:-10x10}" BENCH_IDLE="$${BENCH_IDLE:-0}" \
 	$(BIN)/python bench/live.py
+
+# Known vulnerabilities in the locked dependencies (pip-audit, PyPI's advisory data), read by
+# requirements/audit.py: a found vulnerability fails; no advisory database reachable (offline,
+# or an index without PyPI's JSON API) is said plainly and passes, as nothing could be checked.
+# A vulnerable Django means its newest 5.2 patch: raise the floor in pyproject.toml, `make lock`.
+PIP_AUDIT ?= $(BIN)/pip-audit
+
+audit: install
+	@$(BIN)/python requirements/audit.py $(PIP_AUDIT) -r requirements/dev.lock --require-hashes \
+		--disable-pip --progress-spinner off
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache staticfiles .pytest-mail .pytest-media
