@@ -16,9 +16,10 @@ ends of the direct conversation, the job's owner and the invitation's recipient)
 the `superuser`.
 """
 
-from tests.security.url_matrix.admin import ACCOUNTS, ADMIN
+from tests.security.url_matrix.admin import ACCOUNTS, ADMIN, TWO_FACTOR
 from tests.security.url_matrix.kit import ROLES, Check, Expect
 from tests.security.url_matrix.pages import (
+    ACCOUNT,
     CORE,
     DISPUTES,
     INVITATIONS,
@@ -32,8 +33,10 @@ __all__ = ["AWAITING_FIX", "CHECKS", "ROLES", "SECRETS", "Check", "Expect"]
 
 CHECKS: list[Check] = [
     *ACCOUNTS,
+    *TWO_FACTOR,
     *CORE,
     *PROFILES,
+    *ACCOUNT,
     *MESSAGING,
     *WORKROOMS,
     *INVITATIONS,
@@ -49,33 +52,4 @@ SECRETS = {
 
 # Rows the product does not meet yet: ("METHOD check id", role) -> why. Each is an expected failure
 # (strict): when its fix is merged the test passes, fails as "XPASS(strict)", and the entry goes.
-SEC_ACCESS = "fixed on sec-access"
-REVOKED = "revoked_mediator"
-AWAITING_FIX: dict[tuple[str, str], str] = {
-    # Finding 2: a mediator whose permission was taken away keeps the dispute they were
-    # assigned: its page, thread, evidence and downloads, and can still add to it.
-    **{
-        (key, REVOKED): SEC_ACCESS
-        for key in (
-            "GET dashboard",  # the dispute thread among the recent conversations
-            "GET messaging:inbox",
-            "GET messaging:thread[dispute]",
-            "GET messaging:history[dispute]",
-            "POST messaging:attachment_upload[dispute]",
-            "GET messaging:attachment[dispute]",
-            "GET disputes:detail",
-            "POST disputes:propose",
-            "POST disputes:answer",
-            "POST disputes:withdraw",
-            "GET disputes:evidence",
-            "POST disputes:evidence_upload",
-            "GET disputes:evidence_download",
-            "GET disputes:evidence_preview",
-        )
-    },
-    # Finding 11: staff holding only view_dispute read the record in the admin: internal notes,
-    # the thread, the evidence files.
-    ("GET admin:disputes_dispute_change", "dispute_viewer"): SEC_ACCESS,
-    ("GET admin:disputes_dispute_evidence_download", "dispute_viewer"): SEC_ACCESS,
-    ("GET admin:disputes_dispute_evidence_preview", "dispute_viewer"): SEC_ACCESS,
-}
+AWAITING_FIX: dict[tuple[str, str], str] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.security.url_matrix.kit import (
     DONE,
     FORBIDDEN,
+    NOT_FOUND,
     OK,
     REDIRECT,
     REFUSED,
@@ -141,4 +142,18 @@ ACCOUNTS = [
     Check("account_reset_password_from_key_done", ANYONE),
     Check("account_confirm_login_code", who(REDIRECT)),  # no code was asked for
     Check("account_confirm_email", ANYONE, lambda w: {"key": "not-a-key"}),
+]
+
+
+# allauth's two-factor pages (allauth.mfa): one's own authenticators, behind a password retyped.
+TWO_FACTOR = [
+    Check("mfa_index", who(OK)),
+    Check("mfa_authenticate", who(REDIRECT)),  # no sign-in is waiting for a second factor
+    Check("mfa_reauthenticate", who(REDIRECT)),
+    Check("mfa_activate_totp", who(REDIRECT)),  # the password is asked again first
+    Check("mfa_generate_recovery_codes", who(REDIRECT)),
+    # Nobody in the world has an authenticator yet.
+    Check("mfa_deactivate_totp", who(NOT_FOUND)),
+    Check("mfa_view_recovery_codes", who(NOT_FOUND)),
+    Check("mfa_download_recovery_codes", who(NOT_FOUND)),
 ]

@@ -102,6 +102,24 @@ PROFILES = [
     ),
 ]
 
+ACCOUNT = [
+    Check("profiles:account_data", who(OK)),
+    Check(
+        "profiles:account_data_download",
+        who(Expect(200, changes=None)),  # one's own data, whoever asks
+        method="POST",
+        data=nothing,
+    ),
+    Check("profiles:account_delete", who(OK)),
+    Check(
+        "profiles:account_delete",
+        # Refused while a contract or a dispute is open, or a dispute is theirs to mediate.
+        who(DONE, **party_and_mediator(FORBIDDEN)),
+        method="POST",
+        data=form(confirmation="correct-horse-battery"),  # tests.factories.PASSWORD
+    ),
+]
+
 DISPUTE_THREAD_MEMBERS = party_and_mediator(OK)
 
 MESSAGING = [
@@ -178,6 +196,27 @@ MESSAGING = [
             "attachment_id": w.dispute_attachment.pk,
         },
         label="dispute",
+    ),
+    Check("messaging:call", MEMBERS_ONLY, conversation("direct"), label="direct"),
+    Check(
+        "messaging:call",
+        who(NOT_FOUND, **both(REDIRECT)),  # a workroom's call lives in the workroom
+        conversation("room"),
+        label="workroom",
+    ),
+    Check(
+        "messaging:call",
+        # No calls in a dispute's thread: its members are told so, anyone else finds nothing.
+        who(NOT_FOUND, **party_and_mediator(FORBIDDEN)),
+        conversation("dispute"),
+        label="dispute",
+    ),
+    Check(
+        "messaging:call_notes",
+        who(NOT_FOUND, **both(Expect(200, changes=True))),
+        conversation("direct"),
+        method="POST",
+        data=form(notes="Agreed on the homepage first."),
     ),
     Check("messaging:preferences", who(OK)),
     Check(
@@ -329,6 +368,7 @@ WORKROOMS = [
         data=form(note="Something came up"),
     ),
     _in_room("call_ics", MEMBERS_ONLY, CALL),
+    _in_room("call", MEMBERS_ONLY),
 ]
 
 JOB = lambda w: {"job_id": w.job.pk}  # noqa: E731
