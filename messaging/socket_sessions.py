@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from messaging import events
+from profiles.selectors import second_factor_missing
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,8 @@ def session_valid_until(session_key: str | None, user_id: int) -> float | None:
     session_hash = data.get(HASH_SESSION_KEY) or ""
     hashes = [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
     if not session_hash or not any(constant_time_compare(session_hash, h) for h in hashes):
+        return None
+    if second_factor_missing(user):  # staff who must enrol reach no page, and no socket
         return None
     return expires_at
 

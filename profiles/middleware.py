@@ -3,15 +3,12 @@
 
 from functools import cache
 
-from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import is_mfa_enabled
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles.selectors import timezone_for_user
+from profiles.selectors import second_factor_missing, timezone_for_user
 from profiles.timezones import zone
 
 
@@ -50,7 +47,7 @@ class StaffTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.MFA_REQUIRED_FOR_STAFF and self._must_enrol(request):
+        if self._must_enrol(request):
             if request.method == "GET":
                 messages.warning(request, STAFF_MUST_ENROL_TEXT)
             return redirect("mfa_activate_totp")
@@ -59,11 +56,9 @@ class StaffTwoFactorMiddleware:
     @staticmethod
     def _must_enrol(request) -> bool:
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not user.is_staff:
+        if user is None or request.path.startswith(_account_pages_prefix()):
             return False
-        if request.path.startswith(_account_pages_prefix()):
-            return False
-        return not is_mfa_enabled(user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN])
+        return second_factor_missing(user)
 
 
 STAFF_MUST_ENROL_TEXT = (
