@@ -174,10 +174,19 @@ def _check_files(then: list, now: list, differences: list[str]) -> None:
                 differences.append(f"{label}: the stored file no longer matches its SHA-256.")
 
 
+# How an entry names its actor is shown, not recorded: a person who renames themselves or deletes
+# their account ("Deleted user") has changed no history.
+_DISPLAY_ONLY = frozenset({"actor"})
+
+
+def _recorded(entry: dict) -> dict:
+    return {key: value for key, value in entry.items() if key not in _DISPLAY_ONLY}
+
+
 def _check_prefix(name: str, then: list, now: list, differences: list[str]) -> None:
     """Append-only histories: what was there must still be there, unchanged, in order."""
     for index, old in enumerate(then):
-        if index >= len(now) or now[index] != old:
+        if index >= len(now) or _recorded(now[index]) != _recorded(old):
             differences.append(f"The {name} differs from the snapshot from entry {index + 1} on.")
             return
 

@@ -94,3 +94,22 @@ def test_an_altered_snapshot_fails_its_own_hash(dossier):
     )
     check = dossier_check(Dossier.objects.get(pk=dossier.pk))
     assert not check.hash_ok and not check.intact
+
+
+def test_a_party_renamed_or_deleted_has_changed_no_history(dossier, client_user, freelancer_user):
+    # How an entry names its actor is shown, not recorded: "Deleted user" is no tampering.
+    for person, name in ((client_user, "Deleted user"), (freelancer_user, "Sam R.")):
+        person.name = name
+        person.save(update_fields=["name"])
+
+    check = dossier_check(dossier)
+
+    assert check.intact, check.differences
+
+
+def test_an_activity_entry_rewritten_is_still_detected(dossier, dispute):
+    from workrooms.models import Activity
+
+    Activity.objects.filter(workroom=dispute.workroom).update(summary="Nothing happened")
+
+    assert any("activity history" in d for d in dossier_check(dossier).differences)
