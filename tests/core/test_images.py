@@ -7,7 +7,7 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import Image, ImageFile
 
 from core import images
 from core.exceptions import Invalid, RateLimited
@@ -31,7 +31,7 @@ def test_the_pixel_limit_is_24_megapixels_and_says_so():
 def test_concurrent_uploads_decode_one_image_at_a_time(monkeypatch):
     active, most = 0, 0
     lock = threading.Lock()
-    real_load = Image.Image.load
+    real_load = ImageFile.ImageFile.load  # what decodes a file's pixels
 
     def counting_load(self):
         nonlocal active, most
@@ -45,12 +45,13 @@ def test_concurrent_uploads_decode_one_image_at_a_time(monkeypatch):
             with lock:
                 active -= 1
 
-    monkeypatch.setattr(Image.Image, "load", counting_load)
+    sent = [image_bytes("PNG", size=(300 + i, 200)) for i in range(4)]
+    monkeypatch.setattr(ImageFile.ImageFile, "load", counting_load)
     errors = []
 
     def one(i):
         try:
-            check_upload(upload(image_bytes("PNG", size=(300 + i, 200))), WORK_SAMPLE)
+            check_upload(upload(sent[i]), WORK_SAMPLE)
         except Exception as error:  # noqa: BLE001 (reported below)
             errors.append(error)
 

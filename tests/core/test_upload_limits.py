@@ -30,13 +30,11 @@ CAPS = {
     "dispute_evidence": DISPUTE_EVIDENCE,
 }
 # Who asks: the page's script (JSON back) or a plain form post (a page back). Attachments are
-# only ever sent by the thread's script.
+# only ever sent by the thread's script, work samples only by their form.
 CALLERS = {"json": {"X-Requested-With": "fetch"}, "page": {}}
+ONLY = {"message_attachment": "json", "work_sample": "page"}
 KIND_CALLERS = [
-    (kind, caller)
-    for kind in CAPS
-    for caller in CALLERS
-    if not (kind == "message_attachment" and caller == "page")
+    (kind, caller) for kind in CAPS for caller in CALLERS if ONLY.get(kind, caller) == caller
 ]
 
 

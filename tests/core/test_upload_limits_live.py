@@ -19,6 +19,7 @@ from django.test import Client
 
 from core.uploads import WORKROOM_FILE, too_large_message
 from disputes.models import Evidence
+from messaging.models import Attachment
 from tests.core.conftest import BOUNDARY, TARGETS
 from tests.live_server import database_url_for_subprocess, free_port
 from workrooms.models import FileVersion
@@ -32,13 +33,13 @@ CSRF_TOKEN = "a" * 32  # a secret as Django's csrftoken cookie holds it
 class Uvicorn:
     """One uvicorn worker serving config.asgi with production-like settings until stop()."""
 
-    def __init__(self, *, media: Path, log: Path) -> None:
+    def __init__(self, *, settings_module: str, media: Path, log: Path) -> None:
         self.port = free_port()
         self.log_path = log
         self._log = log.open("w")
         env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.core.production_like_settings",
+            "DJANGO_SETTINGS_MODULE": settings_module,
             # The test process signed the session and its auth hash with its own key.
             "SECRET_KEY": settings.SECRET_KEY,
             "DATABASE_URL": database_url_for_subprocess(),
@@ -116,9 +117,11 @@ class Uvicorn:
             connection.close()
 
 
-@pytest.fixture
-def uvicorn_server(tmp_path):
-    server = Uvicorn(media=tmp_path / "media", log=tmp_path / "uvicorn.log")
+@pytest.fixture(params=["tests.core.production_like_settings", "config.settings.local"])
+def uvicorn_server(request, tmp_path):
+    server = Uvicorn(
+        settings_module=request.param, media=tmp_path / "media", log=tmp_path / "uvicorn.log"
+    )
     yield server
     server.stop()
 
@@ -139,21 +142,25 @@ def streamed_file(fields: dict, file_field: str, size: int) -> tuple[list[bytes]
 
 
 @pytest.mark.parametrize(
+    "size", [60 * MiB, 26 * MiB, WORKROOM_FILE.max_bytes + 1], ids=["60MiB", "26MiB", "cap+1"]
+)
+@pytest.mark.parametrize(
     ("kind", "model", "caller"),
     [
+        ("message_attachment", Attachment, "json"),
         ("workroom_file", FileVersion, "json"),
         ("workroom_file", FileVersion, "page"),
         ("dispute_evidence", Evidence, "json"),
         ("dispute_evidence", Evidence, "page"),
     ],
 )
-def test_a_60_mib_upload_to_uvicorn_is_413_with_the_size_message(
-    uvicorn_server, request, kind, model, caller
+def test_an_oversized_upload_to_uvicorn_is_413_with_the_size_message(
+    uvicorn_server, request, kind, model, caller, size
 ):
     target = TARGETS[kind](Client(), request.getfixturevalue)
     session = target.client.cookies[settings.SESSION_COOKIE_NAME].value
     fields = {**target.fields, "csrfmiddlewaretoken": CSRF_TOKEN}
-    parts, size = streamed_file(fields, target.file_field, 60 * MiB)
+    parts, size = streamed_file(fields, target.file_field, size)
     headers = {
         "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
         "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}; csrftoken={CSRF_TOKEN}",
