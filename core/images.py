@@ -8,7 +8,7 @@ full-size copy of them is 4 bytes a pixel. So (docs/uploads.md, "Memory"):
 - decoding is refused for an image claiming more than MAX_PIXELS, before its pixels are read;
 - an image is scaled down before anything else is done to it: a JPEG is decoded at 1/2, 1/4 or
   1/8 of its size when that still covers the box (`Image.draft`), other formats are decoded
-  once and reduced at once, and flattening, rotation and encoding work on the small copy;
+  once and reduced strip by strip, and flattening, rotation and encoding work on the small copy;
 - one image at a time is decoded per process (`decode_slot`): the web process runs views in
   several threads, and two decodes at once would double the peak.
 """
@@ -49,6 +49,9 @@ _UPRIGHT = {
     8: Image.Transpose.ROTATE_90,
 }
 _ORIENTATION_TAG = 0x0112
+# Reduced rows per strip when a large image is shrunk (`_shrunk`): a strip of a 6000-pixel-wide
+# RGBA image reduced by 6 is 6000 × 192 × 4 bytes, 4.4 MB.
+STRIP_ROWS = 32
 
 
 @dataclass(frozen=True)
@@ -119,28 +122,49 @@ def _flatten(image: Image.Image, keep_alpha: bool) -> Image.Image:
     return image.convert("RGB")
 
 
-def _scalable(image: Image.Image) -> Image.Image:
-    """The image in a mode Pillow scales smoothly. RGB, RGBA, L and LA already are (the image
-    itself, no copy); a palette or 1-bit image would be scaled pixel by pixel, and other modes
-    (CMYK, 16-bit) not at all, so those are converted first."""
+def _scalable_mode(image: Image.Image) -> str:
+    """A mode Pillow scales smoothly: RGB, RGBA, L and LA are; a palette or 1-bit image would be
+    scaled pixel by pixel, and other modes (CMYK, 16-bit) not at all."""
     if image.mode in ("RGB", "RGBA", "L", "LA"):
-        return image
-    has_alpha = image.mode == "PA" or "transparency" in image.info
-    return image.convert("RGBA" if has_alpha else "RGB")
+        return image.mode
+    return "RGBA" if image.mode == "PA" or "transparency" in image.info else "RGB"
+
+
+def _shrunk(image: Image.Image, max_side: int) -> Image.Image:
+    """The decoded image reduced by a whole factor to no less than `max_side`, strip by strip.
+
+    Converting or reducing a whole image copies it (an RGBA reduce copies it twice, to weight
+    the colours by their alpha), so only a strip of rows is ever copied: the peak is the decoded
+    image plus its reduction, not two or three full-size copies.
+    """
+    mode = _scalable_mode(image)
+    factor = max(image.size) // max_side
+    if factor < 2:
+        return image if image.mode == mode else image.convert(mode)
+    width, height = image.size
+    rows = factor * STRIP_ROWS
+    small = Image.new(mode, (-(-width // factor), -(-height // factor)))
+    for top in range(0, height, rows):
+        strip = image.crop((0, top, width, min(top + rows, height)))
+        if strip.mode != mode:
+            strip = strip.convert(mode)
+        small.paste(strip.reduce(factor), (0, top // factor))
+    return small
 
 
 def reencode(image: Image.Image, rules: ImageRules) -> Image.Image:
     """The first frame, upright, without metadata or anything after the pixels, scaled to fit.
 
-    Scaled first, so that only one full-size copy is ever made: a JPEG decodes straight at a
-    fraction of its size (`draft`), anything else decodes once and is reduced in place
-    (`thumbnail`); flattening and turning it upright happen on the small copy.
+    Scaled first, so that no second full-size copy is ever made: a JPEG decodes straight at a
+    fraction of its size (`draft`), anything else decodes once and is reduced strip by strip
+    (`_shrunk`); the last, smooth resize, flattening and turning it upright happen on the small
+    copy.
     """
     box = (rules.max_side, rules.max_side)
     orientation = image.getexif().get(_ORIENTATION_TAG)
     image.draft(None, box)  # JPEG only; a no-op for the other formats
     image.load()
-    small = _scalable(image)
+    small = _shrunk(image, rules.max_side)
     small.thumbnail(box, Image.Resampling.LANCZOS)
     if orientation in _UPRIGHT:
         small = small.transpose(_UPRIGHT[orientation])

@@ -10,6 +10,7 @@ not bound memory.
 from __future__ import annotations
 
 import json
+import math
 import os
 import struct
 import subprocess
@@ -26,12 +27,14 @@ from tests.core.conftest import TARGETS
 from tests.live_server import database_url_for_subprocess
 
 MiB = 1024 * 1024
-# What one upload of the worst accepted image may add to the process's resident size (measured
-# 2026-12 on the 24 MP limit: 113-205 MiB; before the limit and the scaled-down decoding, a 50 MP
-# image of the same shape added 1,144 MiB).
-PEAK_BOUND = 256 * MiB
-WIDTH, HEIGHT = 6000, 4000
-assert WIDTH * HEIGHT == MAX_PIXELS
+# What one upload of the worst accepted image may add to the process's resident size. Measured
+# on the 24 MP limit (docs/uploads.md, "Memory"): 35-138 MiB through these views. Before the
+# limit, the strip-wise reduction and the JPEG draft, the same 24 MP image added up to 314 MiB,
+# and a 50 MP one (the old limit) 651 MiB.
+PEAK_BOUND = 192 * MiB
+# The largest 3:2 image the limit accepts: 6000 × 4000 at 24 MP.
+HEIGHT = math.isqrt(MAX_PIXELS * 2 // 3)
+WIDTH = MAX_PIXELS // HEIGHT
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
