@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.fields import BaseTemporalField
 from django.utils.dateparse import parse_datetime
 from django.utils.deconstruct import deconstructible
 
@@ -134,7 +135,9 @@ class DateBoundsValidator:
     def bounds(self) -> tuple[datetime.date, datetime.date]:
         today = datetime.datetime.now(datetime.UTC).date()
         day = datetime.timedelta(days=1)
-        return _years_from(today, -self.years_back) - day, _years_from(today, self.years_ahead) + day
+        return _years_from(today, -self.years_back) - day, _years_from(
+            today, self.years_ahead
+        ) + day
 
     def __call__(self, value: datetime.date | None) -> None:
         if value is None:
@@ -146,9 +149,9 @@ class DateBoundsValidator:
             raise ValidationError(self.message.format(years=years), code=self.code)
 
     def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, DateBoundsValidator)
-            and (self.years_back, self.years_ahead) == (other.years_back, other.years_ahead)
+        return isinstance(other, DateBoundsValidator) and (self.years_back, self.years_ahead) == (
+            other.years_back,
+            other.years_ahead,
         )
 
 
@@ -174,7 +177,7 @@ class BoundedDateTimeField(forms.DateTimeField):
             except ValueError:  # the right shape, an impossible value (month 13)
                 raise ValidationError(self.error_messages["invalid"], code="invalid") from None
             # Wall-clock parsing (the input formats) first, the timezone only once in bounds.
-            value = parsed or forms.BaseTemporalField.to_python(self, value)
+            value = parsed or BaseTemporalField.to_python(self, value)
         if isinstance(value, datetime.date):
             self.bounds(value)
         return super().to_python(value)

@@ -11,7 +11,6 @@ from typing import Any
 from urllib.parse import quote
 
 from asgiref.sync import iscoroutinefunction
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models.fields.files import FieldFile
@@ -164,7 +163,7 @@ def allow_media_devices(view: Callable[..., Any]) -> Callable[..., Any]:
     still asks the person; without this it would not even ask. Works on sync and async views."""
 
     def allow(response: HttpResponseBase) -> HttpResponseBase:
-        allowed = getattr(response, PERMISSIONS_ALLOWED_ATTR, frozenset())
+        allowed: frozenset[str] = getattr(response, PERMISSIONS_ALLOWED_ATTR, frozenset())
         setattr(response, PERMISSIONS_ALLOWED_ATTR, allowed | MEDIA_DEVICE_FEATURES)
         return response
 

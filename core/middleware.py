@@ -82,7 +82,7 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         if self.header not in response:
-            allowed = getattr(response, PERMISSIONS_ALLOWED_ATTR, frozenset())
+            allowed: frozenset[str] = getattr(response, PERMISSIONS_ALLOWED_ATTR, frozenset())
             response[self.header] = permissions_policy(allowed)
         return response
 

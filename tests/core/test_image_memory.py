@@ -95,9 +95,7 @@ def run_probe(args: dict, media: Path) -> dict:
         ("dispute_evidence", "P"),
     ],
 )
-def test_the_worst_accepted_image_stays_under_the_memory_bound(
-    kind, mode, request, tmp_path
-):
+def test_the_worst_accepted_image_stays_under_the_memory_bound(kind, mode, request, tmp_path):
     target = TARGETS[kind](Client(), request.getfixturevalue)
     big, small = tmp_path / "big.png", tmp_path / "small.png"
     big.write_bytes(png(WIDTH, HEIGHT, mode))

@@ -143,9 +143,7 @@ def test_https_pages_name_the_secure_websocket_origin(client, client_user):
 
 
 @pytest.mark.parametrize("path", ["/test-call/sync/", "/test-call/async/"])
-def test_allow_media_devices_lets_that_page_alone_use_camera_and_microphone(
-    client, settings, path
-):
+def test_allow_media_devices_lets_that_page_alone_use_camera_and_microphone(client, settings, path):
     settings.ROOT_URLCONF = "tests.core.media_devices_urls"
     features = client.get(path)["Permissions-Policy"]
     for allowed in ("camera=(self)", "microphone=(self)", "display-capture=(self)"):
@@ -193,13 +191,21 @@ def test_a_report_uri_is_sent_only_when_configured():
     )
     env = {**os.environ, "CSP_REPORT_URI": "https://reports.invalid/csp"}
     with_uri = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
         cwd=settings.BASE_DIR,
     )
     assert with_uri.stdout.strip() == "['https://reports.invalid/csp']"
     env.pop("CSP_REPORT_URI")
     without = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
         cwd=settings.BASE_DIR,
     )
     assert without.stdout.strip() == "None"

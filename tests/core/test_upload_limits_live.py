@@ -128,13 +128,15 @@ def uvicorn_server(request, tmp_path):
 
 def streamed_file(fields: dict, file_field: str, size: int) -> tuple[list[bytes], int]:
     """A multipart body whose file is `size` bytes, as parts to send one after another."""
-    head = b"".join(
-        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+    field_parts = [
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
         for name, value in fields.items()
-    ) + (
+    ]
+    file_part = (
         f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{file_field}"; '
         'filename="huge.bin"\r\nContent-Type: application/octet-stream\r\n\r\n'
-    ).encode()
+    )
+    head = "".join([*field_parts, file_part]).encode()
     tail = f"\r\n--{BOUNDARY}--\r\n".encode()
     filler = [b"\0" * MiB] * (size // MiB) + [b"\0" * (size % MiB)]
     parts = [head, *filler, tail]

@@ -41,7 +41,9 @@ def main(args: dict) -> dict:
 
     def post(path: str):
         with open(path, "rb") as image:
-            body = multipart(args["fields"], args["file_field"], "image.png", image.read(), "image/png")
+            body = multipart(
+                args["fields"], args["file_field"], "image.png", image.read(), "image/png"
+            )
         return client.post(
             args["url"],
             data=body,
