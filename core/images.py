@@ -50,7 +50,7 @@ _UPRIGHT = {
 }
 _ORIENTATION_TAG = 0x0112
 # Reduced rows per strip when a large image is shrunk (`_shrunk`): a strip of a 6000-pixel-wide
-# RGBA image reduced by 6 is 6000 × 192 × 4 bytes, 4.4 MB.
+# RGBA image reduced by 6 is 6000 × 192 × 4 bytes, 4.6 MB.
 STRIP_ROWS = 32
 
 

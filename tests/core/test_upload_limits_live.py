@@ -1,6 +1,7 @@
-"""Oversized uploads against a real uvicorn process with production settings (as the Dockerfile
-runs it), on a free port: a 60 MiB body streamed in is the designed 413 with the size message,
-as JSON for the page's script and as a page for a form post, and nothing is stored."""
+"""Oversized uploads against a real uvicorn process (as the Dockerfile runs it, on a free port),
+with production settings and with the local ones: a body streamed in 60 MiB over the cap, or one
+byte over it, is the designed 413 with the size message, as JSON for the page's script and as a
+page for a form post, and nothing is stored."""
 
 from __future__ import annotations
 
@@ -143,9 +144,7 @@ def streamed_file(fields: dict, file_field: str, size: int) -> tuple[list[bytes]
     return parts, sum(len(p) for p in parts)
 
 
-@pytest.mark.parametrize(
-    "size", [60 * MiB, 26 * MiB, WORKROOM_FILE.max_bytes + 1], ids=["60MiB", "26MiB", "cap+1"]
-)
+@pytest.mark.parametrize("size", [60 * MiB, WORKROOM_FILE.max_bytes + 1], ids=["60MiB", "cap+1"])
 @pytest.mark.parametrize(
     ("kind", "model", "caller"),
     [
