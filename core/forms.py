@@ -1,12 +1,17 @@
-"""Form pieces every app shares: money fields, comma-separated lists, service errors."""
+"""Form pieces every app shares: money fields, bounded dates, comma-separated lists, service
+errors."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.fields import BaseTemporalField
+from django.utils.dateparse import parse_datetime
+from django.utils.deconstruct import deconstructible
 
 from core.exceptions import ApplicationError
 from core.money import (
@@ -111,3 +116,79 @@ def apply_service_errors(form: forms.Form, error: ValidationError | ApplicationE
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+# --- Dates -------------------------------------------------------------------------------------
+
+# Far enough for any plan made here, near enough that every timezone can show the moment and a
+# call's length or a reminder's lead can be added to it: 9999-12-31 in a form used to reach the
+# services and overflow (OverflowError, a 500) when converted or added to.
+DATE_YEARS_BACK = 10
+DATE_YEARS_AHEAD = 10
+
+
+@deconstructible
+class DateBoundsValidator:
+    """A date or datetime no further than `years_back` before today nor `years_ahead` after.
+
+    Compares the wall-clock value a person typed (timezone dropped, a day of slack for the
+    zones), so it can run before the value is converted to a timezone, which is where an
+    extreme year overflows.
+    """
+
+    message = "Pick a date within {years} years of today."
+    code = "out_of_range"
+
+    def __init__(self, years_back: int = DATE_YEARS_BACK, years_ahead: int = DATE_YEARS_AHEAD):
+        self.years_back = years_back
+        self.years_ahead = years_ahead
+
+    def bounds(self) -> tuple[datetime.date, datetime.date]:
+        today = datetime.datetime.now(datetime.UTC).date()
+        day = datetime.timedelta(days=1)
+        return _years_from(today, -self.years_back) - day, _years_from(
+            today, self.years_ahead
+        ) + day
+
+    def __call__(self, value: datetime.date | None) -> None:
+        if value is None:
+            return
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        earliest, latest = self.bounds()
+        if not earliest <= day <= latest:
+            years = max(self.years_back, self.years_ahead)
+            raise ValidationError(self.message.format(years=years), code=self.code)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DateBoundsValidator) and (self.years_back, self.years_ahead) == (
+            other.years_back,
+            other.years_ahead,
+        )
+
+
+def _years_from(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    """A DateTimeField that refuses a far-off year with a form error, before the timezone
+    conversion that would overflow on it. Every date a person types goes through one."""
+
+    def __init__(self, *, bounds: DateBoundsValidator | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.bounds = bounds or DateBoundsValidator()
+
+    def to_python(self, value: Any) -> datetime.datetime | None:
+        if isinstance(value, str) and value.strip():
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:  # the right shape, an impossible value (month 13)
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+            # Wall-clock parsing (the input formats) first, the timezone only once in bounds.
+            value = parsed or BaseTemporalField.to_python(self, value)
+        if isinstance(value, datetime.date):
+            self.bounds(value)
+        return super().to_python(value)

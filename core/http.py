@@ -1,12 +1,16 @@
-"""HTTP helpers every app's views share: who wants JSON, errors mapped to responses, and the one
-response for a private user file."""
+"""HTTP helpers every app's views share: who wants JSON, errors mapped to responses, the one
+response for a private user file, and the one way a page may use the camera and microphone."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 from urllib.parse import quote
 
+from asgiref.sync import iscoroutinefunction
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models.fields.files import FieldFile
@@ -143,3 +147,39 @@ def private_file_response(
     response["Content-Security-Policy"] = INLINE_IMAGE_CSP if inline else ATTACHMENT_CSP
     response["Cache-Control"] = CACHE_PRIVATE_IMMUTABLE if immutable else CACHE_PRIVATE
     return response
+
+
+# --- Permissions-Policy --------------------------------------------------------------------------
+
+# What core.middleware.PermissionsPolicyMiddleware reads off a response: the features this
+# response's page may use from its own origin (all others in PERMISSIONS_POLICY_DENIED are off).
+PERMISSIONS_ALLOWED_ATTR = "permissions_policy_allowed"
+MEDIA_DEVICE_FEATURES = frozenset({"camera", "microphone", "display-capture"})
+
+
+def with_media_devices(response: HttpResponseBase) -> HttpResponseBase:
+    """This response's page may ask for the camera, the microphone and screen sharing
+    (`camera=(self)` …), which every other page denies. The browser still asks the person;
+    without this it would not even ask. For the call page only."""
+    allowed: frozenset[str] = getattr(response, PERMISSIONS_ALLOWED_ATTR, frozenset())
+    setattr(response, PERMISSIONS_ALLOWED_ATTR, allowed | MEDIA_DEVICE_FEATURES)
+    return response
+
+
+def allow_media_devices(view: Callable[..., Any]) -> Callable[..., Any]:
+    """`with_media_devices` on every response of `view`, sync or async."""
+    allow = with_media_devices
+
+    if iscoroutinefunction(view):
+
+        @wraps(view)
+        async def async_view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            return allow(await view(request, *args, **kwargs))
+
+        return async_view
+
+    @wraps(view)
+    def sync_view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        return allow(view(request, *args, **kwargs))
+
+    return sync_view

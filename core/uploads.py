@@ -499,9 +499,12 @@ def capped_upload(kind: UploadKind, *, json_only: bool = False) -> Callable[[Vie
 
     The cap must be in place before anything reads the body, CSRF included (Django's
     upload-handler documentation), so the view is csrf_exempt outside and csrf_protect inside,
-    and is called with `handler=` to ask `too_large`. A body declared far over the cap is answered
-    413 here without calling the view: nothing is done, so there is nothing to protect. With
-    `json_only` that answer is JSON whoever asks (an endpoint only our script calls).
+    and is called with `handler=` to ask `too_large`. A body declared far over the cap, or one
+    whose form fields pass DATA_UPLOAD_MAX_MEMORY_SIZE (Django's RequestDataTooBig, whatever the
+    content type), is answered 413 here without calling the view: nothing is done, so there is
+    nothing to protect. With `json_only` that answer is JSON whoever asks (an endpoint only our
+    script calls). A view that refuses a request whose file went over the cap answers 413 too,
+    whatever status its form re-rendering chose: the one status for "too large".
     """
 
     def decorate(view: View) -> View:
@@ -515,11 +518,17 @@ def capped_upload(kind: UploadKind, *, json_only: bool = False) -> Callable[[Vie
             try:
                 request.POST  # noqa: B018 (parsed now, under the cap)
             except RequestDataTooBig:
+                # As Django's own handler does: the body is not read again, and the view is
+                # not called, so nothing half-parsed can be stored.
+                request._mark_post_parse_error()  # type: ignore[attr-defined]
                 handler.request_too_large = True
             if handler.request_too_large:
                 error = TooLarge(too_large_refusal(kind))
                 return error_json(error) if json_only else error_response(request, error)
-            return protected(request, *args, handler=handler, **kwargs)
+            response = protected(request, *args, handler=handler, **kwargs)
+            if handler.too_large and response.status_code == 400:
+                response.status_code = TooLarge.http_status
+            return response
 
         return wrapper
 

@@ -16,16 +16,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import ApplicationError
-from core.http import error_response
+from core.http import error_response, with_media_devices
 from messaging import calls
 from messaging.ice import ice_servers_for
 from messaging.models import Conversation, Participant
 
 if TYPE_CHECKING:
     from profiles.models import User
-
-# What the call page needs from the browser; the lead unifies it with the site's policy.
-PERMISSIONS_POLICY = "camera=(self), microphone=(self), display-capture=(self)"
 
 
 def render_call_page(
@@ -70,8 +67,9 @@ def render_call_page(
             "call_data": data,
         },
     )
-    response["Permissions-Policy"] = PERMISSIONS_POLICY
-    return response
+    # The one page that may ask for the camera, the microphone and the screen (every other page's
+    # Permissions-Policy denies them: core.middleware.PermissionsPolicyMiddleware).
+    return with_media_devices(response)
 
 
 @login_required

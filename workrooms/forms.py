@@ -3,15 +3,16 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
-from core.forms import MoneyFormMixin
+from core.forms import BoundedDateTimeField, MoneyFormMixin
 from core.uploads import WORKROOM_FILE, size_text
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
-class ZonedDateTimeField(forms.DateTimeField):
-    """A wall-clock time read in the viewer's own timezone (activated by middleware)."""
+class ZonedDateTimeField(BoundedDateTimeField):
+    """A wall-clock time read in the viewer's own timezone (activated by middleware), within
+    ten years of today (core.forms.DateBoundsValidator)."""
 
     widget = DATETIME_WIDGET
     input_formats = DATETIME_FORMATS

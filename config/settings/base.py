@@ -331,3 +331,52 @@ WEBSOCKET_SESSION_CHECK_SECONDS = env.int("WEBSOCKET_SESSION_CHECK_SECONDS", def
 # Frames other than message.send per person per process (sends have MESSAGE_RATE_LIMIT).
 WEBSOCKET_FRAME_RATE_LIMIT = env.int("WEBSOCKET_FRAME_RATE_LIMIT", default=120)
 WEBSOCKET_FRAME_RATE_PERIOD = env.int("WEBSOCKET_FRAME_RATE_PERIOD", default=10)
+
+# --- Page security headers (docs/architecture.md, "Content-Security-Policy and Permissions-Policy")
+# The pages run no inline script or style and load everything from this origin; the websocket
+# origin (ws:/wss: of the host asked) is added per request by the middleware. Private files keep
+# the stricter policy core.http.private_file_response gives them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+_csp_report_uri = env("CSP_REPORT_URI", default="")
+if _csp_report_uri:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [_csp_report_uri]
+# Features no page may use; core.http.allow_media_devices lets one view (the call page) use the
+# camera, microphone and screen sharing from this origin.
+PERMISSIONS_POLICY_DENIED = [
+    "accelerometer",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "core.middleware.PermissionsPolicyMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "core.middleware.ContentSecurityPolicyMiddleware",
+)

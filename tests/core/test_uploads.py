@@ -89,7 +89,7 @@ def test_a_decompression_bomb_is_refused_with_a_clear_message(target, settings):
     response = target.post("bomb.png", png_header_only(100_000, 100_000), "image/png")
 
     assert response.status_code == 400
-    assert "This image is too large to open safely (over 50 megapixels)" in target.message(response)
+    assert "This image is too large to open safely (over 24 megapixels)" in target.message(response)
     assert_nothing_stored(target, settings)
 
 

@@ -123,7 +123,7 @@ def test_decompression_bomb_over_pillows_limit_is_a_form_error():
 
 
 def test_image_over_our_pixel_limit_is_refused_before_decoding():
-    # 8 000 × 8 000 = 64 MP: under Pillow's warning threshold (~89 MP), over ours (50 MP).
+    # 8 000 × 8 000 = 64 MP: under Pillow's warning threshold (~89 MP), over ours (24 MP).
     error = error_of(png_header_only(8_000, 8_000))
 
     assert reason(error) == "too_many_pixels"
