@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from asgiref.sync import iscoroutinefunction
@@ -151,13 +151,15 @@ def private_file_response(
 
 # --- Permissions-Policy --------------------------------------------------------------------------
 
+ResponseT = TypeVar("ResponseT", bound=HttpResponseBase)
+
 # What core.middleware.PermissionsPolicyMiddleware reads off a response: the features this
 # response's page may use from its own origin (all others in PERMISSIONS_POLICY_DENIED are off).
 PERMISSIONS_ALLOWED_ATTR = "permissions_policy_allowed"
 MEDIA_DEVICE_FEATURES = frozenset({"camera", "microphone", "display-capture"})
 
 
-def with_media_devices(response: HttpResponseBase) -> HttpResponseBase:
+def with_media_devices(response: ResponseT) -> ResponseT:
     """This response's page may ask for the camera, the microphone and screen sharing
     (`camera=(self)` …), which every other page denies. The browser still asks the person;
     without this it would not even ask. For the call page only."""
