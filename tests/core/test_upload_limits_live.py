@@ -7,11 +7,7 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -22,7 +18,7 @@ from core.uploads import WORKROOM_FILE, too_large_message
 from disputes.models import Evidence
 from messaging.models import Attachment
 from tests.core.conftest import BOUNDARY, TARGETS
-from tests.live_server import database_url_for_subprocess, free_port
+from tests.live_server import ServerProcess, database_url_for_subprocess, free_port
 from workrooms.models import FileVersion
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -31,15 +27,14 @@ MiB = 1024 * 1024
 CSRF_TOKEN = "a" * 32  # a secret as Django's csrftoken cookie holds it
 
 
-class Uvicorn:
+class Uvicorn(ServerProcess):
     """One uvicorn worker serving config.asgi with production-like settings until stop()."""
 
+    name = "uvicorn"
+
     def __init__(self, *, settings_module: str, media: Path, log: Path) -> None:
-        self.port = free_port()
-        self.log_path = log
-        self._log = log.open("w")
+        port = free_port()
         env = {
-            **os.environ,
             "DJANGO_SETTINGS_MODULE": settings_module,
             # The test process signed the session and its auth hash with its own key.
             "SECRET_KEY": settings.SECRET_KEY,
@@ -48,58 +43,28 @@ class Uvicorn:
             "SECURE_SSL": "false",
             "MEDIA_ROOT": str(media),
             "REDIS_URL": "",
-            "DJANGO_ALLOW_ASYNC_UNSAFE": "",
         }
-        self.process = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "config.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--loop",
-                "uvloop",
-                "--http",
-                "httptools",
-                "--ws",
-                "websockets",
-                "--lifespan",
-                "off",
-                "--no-access-log",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        self._wait_until_healthy()
-
-    def _wait_until_healthy(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                url = f"http://127.0.0.1:{self.port}/healthz/"
-                with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"uvicorn did not start:\n{self.log_path.read_text()[-3000:]}")
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self._log.close()
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "config.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--ws",
+            "websockets",
+            "--lifespan",
+            "off",
+            "--no-access-log",
+        ]
+        super().__init__(command, port=port, log_path=log, env=env)
+        self.wait_until_healthy()
 
     def post_streamed(self, path: str, *, parts: list[bytes], size: int, headers: dict) -> tuple:
         """POST a body of `size` bytes made of `parts` (written as they come, 1 MiB at a time for

@@ -7,13 +7,9 @@ refuse it.
 
 import asyncio
 import json
-import os
 import re
 import shlex
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,7 +17,7 @@ import websockets
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from tests.live_server import database_url_for_subprocess, free_port
+from tests.live_server import ServerProcess, database_url_for_subprocess, free_port
 from tests.messaging.test_live_consumer import session_cookie_for
 
 ROOT = Path(settings.BASE_DIR)
@@ -89,46 +85,10 @@ def daphne_as_make_runs_it(port: int) -> list[str]:
     return [sys.executable, "-m", "daphne", *args[1:]]
 
 
-class Server:
+def server(command: list[str], port: int, tmp_path: Path, database_url: str) -> ServerProcess:
     """A server process on the test database, started from a command line."""
-
-    def __init__(self, command: list[str], port: int, log_path: Path, database_url: str):
-        self.url = f"http://127.0.0.1:{port}"
-        self.log = log_path.open("w")
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": database_url,
-            "DJANGO_ALLOW_ASYNC_UNSAFE": "",
-        }
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
-        )
-        self.log_path = log_path
-
-    def wait_until_healthy(self, timeout=30):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz/", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"server did not start:\n{self.log_path.read_text()[-3000:]}")
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self.log.close()
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database_url}
+    return ServerProcess(command, port=port, log_path=tmp_path / "server.log", env=env)
 
 
 def ping_of_size(size: int) -> str:
@@ -148,12 +108,12 @@ async def test_a_message_over_the_limit_is_closed_with_1009_unread(command, make
     cookie = (await database_sync_to_async(session_cookie_for)(user)).decode()
     database_url = await database_sync_to_async(database_url_for_subprocess)()
     port = free_port()
-    server = Server(command(port), port, tmp_path / "server.log", database_url)
+    process = server(command(port), port, tmp_path, database_url)
     try:
-        await asyncio.to_thread(server.wait_until_healthy)
+        await asyncio.to_thread(process.wait_until_healthy)
         async with websockets.connect(
             f"ws://127.0.0.1:{port}/ws/",
-            origin=server.url,
+            origin=process.url,
             additional_headers={"Cookie": cookie},
             max_size=None,
         ) as socket:
@@ -169,7 +129,7 @@ async def test_a_message_over_the_limit_is_closed_with_1009_unread(command, make
         else:  # autobahn (daphne) fails the connection by dropping it, without a close frame
             assert closed.value.rcvd is None or closed.value.rcvd.code == 1009
     finally:
-        await asyncio.to_thread(server.stop)
+        await asyncio.to_thread(process.stop)
 
 
 @pytest.mark.slow
@@ -180,9 +140,9 @@ async def test_a_page_of_another_port_is_refused_by_the_real_server(make_user, t
     cookie = (await database_sync_to_async(session_cookie_for)(user)).decode()
     database_url = await database_sync_to_async(database_url_for_subprocess)()
     port = free_port()
-    server = Server(uvicorn_as_the_image_runs_it(port), port, tmp_path / "server.log", database_url)
+    process = server(uvicorn_as_the_image_runs_it(port), port, tmp_path, database_url)
     try:
-        await asyncio.to_thread(server.wait_until_healthy)
+        await asyncio.to_thread(process.wait_until_healthy)
         with pytest.raises(websockets.InvalidStatus) as refused:
             async with websockets.connect(
                 f"ws://127.0.0.1:{port}/ws/",
@@ -192,9 +152,9 @@ async def test_a_page_of_another_port_is_refused_by_the_real_server(make_user, t
                 pass
         assert refused.value.response.status_code == 403
         async with websockets.connect(
-            f"ws://127.0.0.1:{port}/ws/", origin=server.url, additional_headers={"Cookie": cookie}
+            f"ws://127.0.0.1:{port}/ws/", origin=process.url, additional_headers={"Cookie": cookie}
         ) as socket:
             await socket.send('{"type":"ping"}')
             assert json.loads(await asyncio.wait_for(socket.recv(), 10)) == {"type": "pong"}
     finally:
-        await asyncio.to_thread(server.stop)
+        await asyncio.to_thread(process.stop)
