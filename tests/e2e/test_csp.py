@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from disputes import services as disputes
 from messaging import services as messaging
-from tests.e2e.people import log_in
+from tests.e2e.people import log_in, wait_until
 from tests.factories import UserFactory
 from workrooms.services import workroom_open
 
@@ -64,7 +64,7 @@ def test_the_main_pages_raise_no_policy_violation(browser, live_url, people):
         page.wait_for_load_state("networkidle")
         if path.startswith(("/messages/", "/workrooms/")) and path != "/messages/":
             # The socket connects under connect-src, and the scripts ran (they set this).
-            page.wait_for_function("window.tandemLive && window.tandemLive.connected")
+            wait_until(page, "window.tandemLive && window.tandemLive.connected")
     # The workroom's panels are fetched and swapped in by htmx: still no violation.
     page.goto(f"{live_url}/workrooms/{room.pk}/")
     for tab in ("Files", "Deadlines", "Calls"):
