@@ -10,11 +10,30 @@ from playwright.sync_api import expect
 
 from disputes import services as disputes
 from messaging import services as messaging
-from tests.e2e.people import log_in
+from tests.e2e.people import log_in, wait_until
 from tests.factories import UserFactory
+from tests.live_server import Daphne, database_url_for_subprocess
 from workrooms.services import workroom_open
 
 VIOLATION = re.compile(r"Content.Security.Policy|Permissions.Policy|Unrecognized feature", re.I)
+
+
+@pytest.fixture(scope="module")
+def daphne_server(django_db_setup, django_db_blocker, mail_dir, tmp_path_factory):
+    """A server of this module's own: walking every page fills the server's caches (the popular
+    skills the search and profile pages show), which the other journeys must find empty."""
+    with django_db_blocker.unblock():
+        database_url = database_url_for_subprocess()
+    server = Daphne(
+        database_url=database_url,
+        log_dir=tmp_path_factory.mktemp("csp-live-log"),
+        env={
+            "EMAIL_FILE_PATH": str(mail_dir),
+            "MEDIA_ROOT": str(tmp_path_factory.mktemp("csp-live-media")),
+        },
+    )
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture
@@ -64,7 +83,7 @@ def test_the_main_pages_raise_no_policy_violation(browser, live_url, people):
         page.wait_for_load_state("networkidle")
         if path.startswith(("/messages/", "/workrooms/")) and path != "/messages/":
             # The socket connects under connect-src, and the scripts ran (they set this).
-            page.wait_for_function("window.tandemLive && window.tandemLive.connected")
+            wait_until(page, "window.tandemLive && window.tandemLive.connected")
     # The workroom's panels are fetched and swapped in by htmx: still no violation.
     page.goto(f"{live_url}/workrooms/{room.pk}/")
     for tab in ("Files", "Deadlines", "Calls"):

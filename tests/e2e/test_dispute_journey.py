@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from disputes.models import Dispute, Evidence
-from tests.e2e.people import log_in
+from tests.e2e.people import log_in, wait_until
 from tests.factories import UserFactory
 from workrooms.services import workroom_open
 
@@ -52,7 +52,7 @@ def screenshot(tmp_path):
 
 
 def live(page):
-    page.wait_for_function("window.tandemLive && window.tandemLive.connected")
+    wait_until(page, "window.tandemLive && window.tandemLive.connected")
 
 
 def test_open_answer_escalate_mediate_and_both_accept(browser, live_url, room, ada, screenshot):

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from messaging.models import Message
-from tests.e2e.people import log_in
+from tests.e2e.people import log_in, wait_until
 from tests.factories import UserFactory
 
 
@@ -255,14 +255,14 @@ def test_the_socket_opens_only_once_every_module_of_the_page_has_run(browser, li
     page.route("**/static/js/thread/*.js", lambda route: held.append(route))
 
     page.goto(f"{live_url}/messages/{conversation.pk}/", wait_until="commit")
-    page.wait_for_function("window.tandemLive")  # unread.js, which needs no thread module, ran
+    wait_until(page, "window.tandemLive")  # unread.js, which needs no thread module, ran
     page.wait_for_timeout(1500)  # time enough for a socket to open, were it allowed to
     assert held
     assert page.evaluate("window.tandemLive.socket === null && !window.tandemLive.connected")
 
     for route in held:
         route.continue_()
-    page.wait_for_function("window.tandemLive.connected")
+    wait_until(page, "window.tandemLive.connected")
     send(page, "Typed the moment the page was live")
     expect(in_thread(page).get_by_text("Typed the moment the page was live")).to_be_visible()
     expect(in_thread(page).locator(".msg--pending")).to_have_count(0)

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.people import log_in
+from tests.e2e.people import log_in, wait_until
 from tests.factories import UserFactory
 from workrooms.models import Deadline
 from workrooms.services import workroom_open
@@ -33,8 +33,8 @@ def test_a_file_and_a_deadline_go_live_then_submit_and_approve(browser, live_url
     sam.goto(url)
     expect(sam.locator(f'[data-conversation-id="{room.conversation_id}"]')).to_be_visible()
     # Both pages are connected before anything happens, so what follows arrives live.
-    sam.wait_for_function("window.tandemLive && window.tandemLive.connected")
-    morgan.wait_for_function("window.tandemLive && window.tandemLive.connected")
+    wait_until(sam, "window.tandemLive && window.tandemLive.connected")
+    wait_until(morgan, "window.tandemLive && window.tandemLive.connected")
 
     # Morgan shares a file, with a progress bar that finishes.
     brief = tmp_path / "brief.txt"
@@ -101,7 +101,7 @@ def test_typing_survives_a_live_update_and_a_spoofed_upload_is_refused(
     url = f"{live_url}/workrooms/{room.pk}/?tab=deadlines"
     morgan.goto(url)
     sam.goto(url)
-    sam.wait_for_function("window.tandemLive && window.tandemLive.connected")
+    wait_until(sam, "window.tandemLive && window.tandemLive.connected")
 
     # Sam starts writing a delivery note...
     item = panel(sam, "deadlines").locator(".room-item", has_text="Homepage")
@@ -137,7 +137,7 @@ def test_pausing_and_closing_reach_the_other_page_without_losing_a_draft(browser
     url = f"{live_url}/workrooms/{room.pk}/"
     morgan.goto(url)
     sam.goto(url)
-    sam.wait_for_function("window.tandemLive && window.tandemLive.connected")
+    wait_until(sam, "window.tandemLive && window.tandemLive.connected")
 
     # Sam is writing a message when Morgan pauses the room: the draft stays, a notice shows.
     sam.get_by_label("Message", exact=True).fill("Almost done with the")
