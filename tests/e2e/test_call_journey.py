@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from messaging.services import conversation_open_direct
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.people import log_in
+from tests.e2e.people import log_in, wait_until
 from tests.factories import UserFactory
 from workrooms import services
 from workrooms.services import workroom_open
@@ -75,7 +75,7 @@ def room(live_url):
 
 
 def live(page):
-    page.wait_for_function("window.tandemLive && window.tandemLive.connected")
+    wait_until(page, "window.tandemLive && window.tandemLive.connected")
 
 
 def test_the_scheduled_call_from_join_to_notes_in_the_activity(people, live_url, room):
@@ -90,9 +90,7 @@ def test_the_scheduled_call_from_join_to_notes_in_the_activity(people, live_url,
     morgan.locator("#panel-calls").get_by_role("link", name="Join", exact=True).click()
     expect(morgan).to_have_url(re.compile(r"/call/\?call=\d+$"))
     expect(morgan.locator("[data-agenda]")).to_contain_text("Milestone 2 scope")
-    morgan.wait_for_function(
-        "document.querySelector('[data-preview]').videoWidth > 0"
-    )  # the camera's preview
+    wait_until(morgan, "document.querySelector('[data-preview]').videoWidth > 0")  # the preview
     live(morgan)
     morgan.get_by_role("button", name="Join the call").click()
     expect(morgan.locator("[data-status]")).to_have_text("Waiting for Sam to join…")
@@ -107,8 +105,8 @@ def test_the_scheduled_call_from_join_to_notes_in_the_activity(people, live_url,
     sam.get_by_role("button", name="Join the call").click()
 
     # Each sees the other's video playing, with a connection-quality hint.
-    morgan.wait_for_function(REMOTE_PLAYING, timeout=20_000)
-    sam.wait_for_function(REMOTE_PLAYING, timeout=20_000)
+    wait_until(morgan, REMOTE_PLAYING, timeout=20)
+    wait_until(sam, REMOTE_PLAYING, timeout=20)
     expect(morgan.locator("[data-waiting]")).to_be_hidden()
     expect(sam.locator("[data-quality]")).to_contain_text(re.compile(r"connection · \d+ ms"))
 
@@ -122,7 +120,7 @@ def test_the_scheduled_call_from_join_to_notes_in_the_activity(people, live_url,
     sam.get_by_role("button", name="Share screen").click()
     expect(sam.get_by_role("button", name="Stop sharing")).to_be_visible()
     expect(morgan.locator("[data-remote-screen]")).to_be_visible()
-    morgan.wait_for_function(REMOTE_PLAYING)
+    wait_until(morgan, REMOTE_PLAYING)
 
     # Morgan keeps notes; Sam leaves and Morgan is told.
     notes = "Launch on the 14th\nSam sends the sitemap by Friday"
@@ -175,15 +173,15 @@ def test_a_call_started_from_a_direct_conversation(people, live_url):
     b.locator("[data-call-ring]").get_by_role("link", name="Join").click()
     live(b)
     b.get_by_role("button", name="Join the call").click()
-    a.wait_for_function(REMOTE_PLAYING, timeout=20_000)
-    b.wait_for_function(REMOTE_PLAYING, timeout=20_000)
+    wait_until(a, REMOTE_PLAYING, timeout=20)
+    wait_until(b, REMOTE_PLAYING, timeout=20)
     expect(a.locator(".call-stage__name")).to_contain_text("Bob Freelancer")
 
     # Bob's page reloads mid-call: it joins again by itself and the video comes back.
     b.reload()
     expect(b.locator("[data-stage]")).to_be_visible()
-    b.wait_for_function(REMOTE_PLAYING, timeout=20_000)
-    a.wait_for_function(REMOTE_PLAYING, timeout=20_000)
+    wait_until(b, REMOTE_PLAYING, timeout=20)
+    wait_until(a, REMOTE_PLAYING, timeout=20)
 
     a.get_by_role("button", name="Leave").click()
     expect(b.locator("[data-status]")).to_have_text("Alice left the call.")
