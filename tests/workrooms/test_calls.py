@@ -228,3 +228,16 @@ def test_a_closed_room_refuses_every_write_but_stays_readable(
     )
     assert "This workroom is closed" in response.content.decode()
     assert Message.objects.filter(body__contains="closed the workroom").exists()
+
+
+def test_the_lines_labelled_utc_say_the_utc_time(room, client_user, freelancer_user):
+    # Proposed at 09:00 New York time (14:00 UTC in winter): the stored activity and chat lines
+    # say 14:00 UTC, not the proposer's wall clock beside the label.
+    nine_in_new_york = next_year(12, 11, 9, tz=ZoneInfo("America/New_York"))
+    propose(room, client_user, nine_in_new_york)
+
+    proposed = Activity.objects.filter(kind=Activity.Kind.CALL_PROPOSED).get()
+    assert "11 Dec" in proposed.summary and "14:00 UTC" in proposed.summary
+    assert "09:00" not in proposed.summary
+    line = Message.objects.filter(conversation=room.conversation, kind="system").last()
+    assert "14:00 UTC" in line.body

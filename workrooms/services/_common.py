@@ -1,6 +1,7 @@
 """What every workroom write shares: the one guard that opens it, and the one way an event is
 recorded and announced."""
 
+from datetime import UTC, datetime
 from typing import Literal
 
 from django.urls import reverse
@@ -98,3 +99,10 @@ def locked_in(workroom: Workroom, model, item):
     if locked is None:
         raise NotFound()
     return locked
+
+
+def utc(moment: datetime) -> datetime:
+    """The moment on UTC's clock, for the activity and chat lines stored as text and labelled
+    "UTC": a form hands over the moment in the person's own zone, and formatting that directly
+    wrote their wall-clock time beside the label."""
+    return moment.astimezone(UTC)

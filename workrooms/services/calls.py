@@ -10,7 +10,7 @@ from core.exceptions import Invalid, NotAllowed
 from workrooms.models import Activity, Call, Workroom
 from workrooms.selectors import overlapping_calls
 
-from ._common import guarded, locked_in, record
+from ._common import guarded, locked_in, record, utc
 
 
 class CallOverlap(Invalid):
@@ -24,7 +24,7 @@ class CallOverlap(Invalid):
         super().__init__(
             "This time overlaps another call: "
             + "; ".join(
-                f"{c.workroom.title} at {c.starts_at:%a %d %b %H:%M} UTC" for c in self.calls
+                f"{c.workroom.title} at {utc(c.starts_at):%a %d %b %H:%M} UTC" for c in self.calls
             )
             + ". Schedule it anyway?",
             field="starts_at",
@@ -83,7 +83,7 @@ def call_propose(
         workroom,
         actor=by,
         kind=Activity.Kind.CALL_PROPOSED,
-        summary=f"{by.name} proposed a call on {starts_at:%a %d %b %Y %H:%M} UTC "
+        summary=f"{by.name} proposed a call on {utc(starts_at):%a %d %b %Y %H:%M} UTC "
         f"({call.duration_minutes} min).",
         panel="calls",
         tell=workroom.other_member(by),
@@ -108,7 +108,7 @@ def call_accept(*, workroom: Workroom, call: Call, by) -> Call:
         workroom,
         actor=by,
         kind=Activity.Kind.CALL_ACCEPTED,
-        summary=f"{by.name} accepted the call on {call.starts_at:%a %d %b %Y %H:%M} UTC.",
+        summary=f"{by.name} accepted the call on {utc(call.starts_at):%a %d %b %Y %H:%M} UTC.",
         panel="calls",
         tell=workroom.other_member(by),
         title=f"{by.name} accepted the call",
@@ -150,8 +150,8 @@ def call_reschedule(
         workroom,
         actor=by,
         kind=Activity.Kind.CALL_RESCHEDULED,
-        summary=f"{by.name} proposed another time for the call: {starts_at:%a %d %b %Y %H:%M} "
-        f"UTC instead of {before:%a %d %b %H:%M}.",
+        summary=f"{by.name} proposed another time for the call: {utc(starts_at):%a %d %b %Y %H:%M} "
+        f"UTC instead of {utc(before):%a %d %b %H:%M}.",
         panel="calls",
         tell=workroom.other_member(by),
         title=f"{by.name} proposed another time for your call",
@@ -177,7 +177,7 @@ def call_cancel(*, workroom: Workroom, call: Call, by, note: str = "") -> Call:
         workroom,
         actor=by,
         kind=Activity.Kind.CALL_CANCELLED,
-        summary=f"{by.name} cancelled the call on {call.starts_at:%a %d %b %H:%M} UTC: {note}",
+        summary=f"{by.name} cancelled the call on {utc(call.starts_at):%a %d %b %H:%M} UTC: {note}",
         panel="calls",
         tell=workroom.other_member(by),
         title=f"{by.name} cancelled the call",

@@ -9,7 +9,7 @@ from core.exceptions import Invalid
 from core.money import clean_money, format_money
 from workrooms.models import Activity, Deadline, FileVersion, Workroom
 
-from ._common import guarded, locked_in, record
+from ._common import guarded, locked_in, record, utc
 
 
 def _money(amount, currency) -> str:
@@ -64,7 +64,7 @@ def deadline_set(
         actor=by,
         kind=Activity.Kind.DEADLINE_SET,
         summary=f"{by.name} set the deadline “{title}”{_money(amount, currency)}, "
-        f"due {due_at:%a %d %b %Y %H:%M} UTC.",
+        f"due {utc(due_at):%a %d %b %Y %H:%M} UTC.",
         panel="deadlines",
         tell=workroom.freelancer,
         title=f"New deadline in {workroom.title}: {title}",
@@ -108,8 +108,8 @@ def deadline_update(
     deadline.save()
     if moved:
         summary = (
-            f"{by.name} moved the deadline “{title}” from {before:%a %d %b %H:%M} "
-            f"to {due_at:%a %d %b %Y %H:%M} UTC."
+            f"{by.name} moved the deadline “{title}” from {utc(before):%a %d %b %H:%M} "
+            f"to {utc(due_at):%a %d %b %Y %H:%M} UTC."
         )
     else:
         summary = f"{by.name} edited the deadline “{title}”."
