@@ -1,5 +1,8 @@
 // Jobs and invitations: the note's character counter, the budget fields that fit the budget
-// type, the new-job fields when "A new job…" is picked, and confirmations.
+// type, the new-job fields when "A new job…" is picked, confirmations, and an open invitation
+// page that follows the other side's answer live.
+
+import { getLive } from "./live.js";
 
 // Character counters under notes ("1,234 of 5,000 characters").
 for (const counter of document.querySelectorAll("[data-note-counter]")) {
@@ -67,3 +70,26 @@ document.addEventListener("click", (event) => {
 // A form that came back with errors (or a conduct warning) is brought into view: on a phone it
 // is below the note and the job.
 document.querySelector("[data-scroll-here]")?.scrollIntoView({ block: "start" });
+
+// An open invitation page stays current: when the other side accepts, declines or withdraws,
+// or the invitation expires, that person's notification arrives on this page's socket; the
+// page then fetches itself and, if the invitation's status changed, shows the new page in place
+// (its answer forms are gone with the old status, so nothing being typed still matters).
+const STATUS_CHANGES = new Set([
+  "invitation.accepted",
+  "invitation.declined",
+  "invitation.withdrawn",
+  "invitation.expired",
+]);
+if (document.querySelector("[data-invitation-status]")) {
+  getLive().addEventListener("notification", async (event) => {
+    if (!STATUS_CHANGES.has(event.detail.notification.kind)) return;
+    const response = await fetch(location.href, { headers: { Accept: "text/html" } });
+    if (!response.ok) return;
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    const shown = document.querySelector("[data-invitation-status]");
+    const now = fresh.querySelector("[data-invitation-status]");
+    if (!now || !shown || now.textContent === shown.textContent) return;
+    document.querySelector("main").replaceWith(fresh.querySelector("main"));
+  });
+}

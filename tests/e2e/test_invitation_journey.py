@@ -68,8 +68,11 @@ def test_invite_from_a_profile_then_accept_into_the_workroom(browser, live_url, 
     first = Message.objects.filter(conversation=workroom.conversation, kind="user").get()
     assert first.sender == sam and first.body == cover
 
-    # Morgan is told at once, too.
+    # Morgan is told at once, too, and the invitation open on his page shows the answer
+    # without a reload: accepted, and no Withdraw button left to press.
     expect(morgan_page.locator(".toast", has_text="Sam Rivera accepted")).to_be_visible()
+    expect(morgan_page.locator("[data-invitation-status]")).to_have_text("Accepted")
+    expect(morgan_page.get_by_role("button", name="Withdraw")).to_have_count(0)
 
 
 def test_a_second_tab_cannot_accept_again(browser, live_url, people):
