@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from config import health
+from config.getting_started import getting_started
 from messaging.selectors import inbox_cards
 
 logger = logging.getLogger(__name__)
@@ -16,7 +17,10 @@ HEALTH_TIMEOUT_SECONDS = 3
 
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        context = {"recent_conversations": inbox_cards(user=request.user)[:5]}
+        context = {
+            "recent_conversations": inbox_cards(user=request.user)[:5],
+            "started": getting_started(user=request.user),
+        }
         return render(request, "dashboard.html", context)
     return render(request, "landing.html")
 

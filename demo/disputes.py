@@ -15,14 +15,20 @@ from io import BytesIO
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from demo.clock import (
+    OPEN_STARTS_DAYS_AGO,
+    RESOLVED_ENDS_DAYS_AGO,
+    RESOLVED_STARTS_DAYS_AGO,
+    DemoClock,
+    Story,
+)
 from demo.workrooms import pdf_bytes
 from disputes import services
 from disputes.models import Dispute, DisputeEvent, Evidence, Resolution
 from messaging import services as messaging
-from messaging.models import Conversation, Message
+from messaging.models import Conversation, Message, Notification
 from workrooms.models import Deadline, Workroom
 
 DEMO_NAMESPACE = uuid.UUID("6f1d8a7e-3c2b-4f0a-9e61-0d5a4b2c9e17")
@@ -64,7 +70,7 @@ def _screenshot_png() -> bytes:
     return out.getvalue()
 
 
-def _say(dispute: Dispute, people: dict, key: str, script) -> None:
+def _say(dispute: Dispute, people: dict, key: str, script, story: Story) -> None:
     for index, (who, body) in enumerate(script):
         result = messaging.message_send(
             conversation_id=dispute.conversation_id,
@@ -75,6 +81,7 @@ def _say(dispute: Dispute, people: dict, key: str, script) -> None:
         )
         if result.message is None:  # the conduct check objected: a demo script bug
             raise RuntimeError(f"Demo message {key}-{index} was not stored: {result.warning}")
+        story.step()
 
 
 def _room(people: dict, title: str) -> Workroom | None:
@@ -83,36 +90,24 @@ def _room(people: dict, title: str) -> Workroom | None:
     ).first()
 
 
-def _shift_into_past(dispute: Dispute, *, since, start, end) -> None:
-    """Move the dispute's story (everything stamped since `since`, when seeding it began) to
-    between `start` and `end`, evenly spaced in the order it happened: events, thread and
-    workroom lines, evidence, proposals and the dispute's own moments alike."""
-    moments = []  # (when it happened, model, pk, field)
-    for model, rows, fields in (
-        (Dispute, Dispute.objects.filter(pk=dispute.pk), _DISPUTE_MOMENTS),
-        (DisputeEvent, DisputeEvent.objects.filter(dispute=dispute), ("created_at",)),
-        (Evidence, Evidence.objects.filter(dispute=dispute), ("created_at",)),
-        (Resolution, Resolution.objects.filter(dispute=dispute), ("created_at", "decided_at")),
-        (
-            Message,
-            Message.objects.filter(
-                conversation_id__in=[dispute.conversation_id, dispute.workroom.conversation_id],
-                created_at__gte=since,
-            ),
-            ("created_at",),
-        ),
-    ):
-        for row in rows.values("pk", *fields):
-            moments += [
-                (row[f], model, row["pk"], f)
-                for f in fields
-                if row[f] is not None and row[f] >= since
-            ]
-    moments.sort(key=lambda m: m[0])
-    step = (end - start) / (len(moments) + 1)
-    for index, (_, model, pk, field) in enumerate(moments, start=1):
-        model.objects.filter(pk=pk).update(**{field: start + step * index})
-    for conversation_id in (dispute.conversation_id, dispute.workroom.conversation_id):
+def _shift_into_past(dispute: Dispute, *, story: Story, start, end) -> None:
+    """Move the dispute's story (everything stamped since the story began) to between `start`
+    and `end`, one place per step in the order it happened: events, thread and workroom lines,
+    evidence, proposals, notifications and the dispute's own moments alike."""
+    conversations = [dispute.conversation_id, dispute.workroom.conversation_id]
+    story.retell(
+        [
+            (Dispute.objects.filter(pk=dispute.pk), _DISPUTE_MOMENTS),
+            (DisputeEvent.objects.filter(dispute=dispute), ("created_at",)),
+            (Evidence.objects.filter(dispute=dispute), ("created_at",)),
+            (Resolution.objects.filter(dispute=dispute), ("created_at", "decided_at")),
+            (Message.objects.filter(conversation_id__in=conversations), ("created_at",)),
+            (Notification.objects.all(), ("created_at",)),
+        ],
+        start=start,
+        end=end,
+    )
+    for conversation_id in conversations:
         last = Message.objects.filter(conversation_id=conversation_id).order_by("-seq").first()
         Conversation.objects.filter(pk=conversation_id).update(last_message_at=last.created_at)
 
@@ -127,12 +122,12 @@ _DISPUTE_MOMENTS = (
 
 
 @transaction.atomic
-def _seed_open(people: dict, now) -> None:
+def _seed_open(people: dict, clock: DemoClock) -> None:
     room = _room(people, "Mobile app prototype")
     if room is None or room.disputes.exists():
         return
     client, freelancer = people["client"], people["freelancer"]
-    since = timezone.now()
+    story = Story()
     dispute = services.dispute_open(
         workroom=room,
         by=freelancer,
@@ -146,12 +141,14 @@ def _seed_open(people: dict, now) -> None:
         currency="EUR",
         deadline=Deadline.objects.filter(workroom=room).first(),
     )
+    story.step()
     services.evidence_add(
         dispute=dispute,
         by=freelancer,
         uploaded_file=SimpleUploadedFile("brief-scope.png", _screenshot_png(), "image/png"),
         caption="The scope section of the brief: Android is listed as out of scope",
     )
+    story.step()
     services.evidence_add(
         dispute=dispute,
         by=freelancer,
@@ -160,7 +157,8 @@ def _seed_open(people: dict, now) -> None:
         ),
         caption="The original brief",
     )
-    _say(dispute, people, "mobile-dispute", MOBILE_THREAD)
+    story.step()
+    _say(dispute, people, "mobile-dispute", MOBILE_THREAD, story)
     services.proposal_make(
         dispute=dispute,
         by=client,
@@ -169,7 +167,7 @@ def _seed_open(people: dict, now) -> None:
         currency="EUR",
     )
     _shift_into_past(
-        dispute, since=since, start=now - timedelta(days=2), end=now - timedelta(minutes=30)
+        dispute, story=story, start=clock.days_ago(OPEN_STARTS_DAYS_AGO), end=clock.minutes_ago(30)
     )
     dispute.refresh_from_db()
     Dispute.objects.filter(pk=dispute.pk).update(
@@ -182,13 +180,13 @@ def _seed_open(people: dict, now) -> None:
 
 
 @transaction.atomic
-def _seed_resolved(people: dict, now) -> None:
+def _seed_resolved(people: dict, clock: DemoClock) -> None:
     room = _room(people, "Brand guidelines")
     if room is None or room.disputes.exists():
         return
     client, freelancer, mediator = people["client"], people["freelancer"], people["admin"]
-    end = now - timedelta(days=15)
-    since = timezone.now()
+    end = clock.days_ago(RESOLVED_ENDS_DAYS_AGO)
+    story = Story()
     dispute = services.dispute_open(
         workroom=room,
         by=client,
@@ -196,40 +194,49 @@ def _seed_resolved(people: dict, now) -> None:
         description="The colour values in the guidelines PDF and the swatch file disagree.",
         desired_outcome="One corrected set of colour values, labelled for screen and print.",
     )
-    _say(dispute, people, "brand-dispute", BRAND_THREAD)
+    story.step()
+    _say(dispute, people, "brand-dispute", BRAND_THREAD, story)
     # The direct stage is moved into the past before the escalation freezes the dossier, so
     # the dossier is a true snapshot and verifies (moving rows after it is what it catches).
     _shift_into_past(
-        dispute, since=since, start=end - timedelta(days=7), end=end - timedelta(days=5)
+        dispute,
+        story=story,
+        start=clock.days_ago(RESOLVED_STARTS_DAYS_AGO),
+        end=end - timedelta(days=5),
     )
-    since = timezone.now()
+    story = Story()
     dispute = Dispute.objects.get(pk=dispute.pk)
     services.dispute_escalate(dispute=dispute, by=freelancer)
+    story.step()
     services.mediator_assign(dispute=dispute, by=mediator)
+    story.step()
     services.mediator_message(
         dispute=dispute,
         by=mediator,
         body="Thank you both. Both files are right for their medium; the guidelines just need "
         "to say which is which. I'll propose exactly that.",
     )
+    story.step()
     proposal = services.proposal_make(
         dispute=dispute,
         by=mediator,
         terms="Sam adds a page labelling the screen (RGB/hex) and print (CMYK) values; no "
         "further changes or payments.",
     )
+    story.step()
     services.proposal_answer(resolution=proposal, by=freelancer, accept=True)
+    story.step()
     services.proposal_answer(resolution=proposal, by=client, accept=True)
-    _shift_into_past(dispute, since=since, start=end - timedelta(days=5), end=end)
+    _shift_into_past(dispute, story=story, start=end - timedelta(days=5), end=end)
 
 
-def seed_disputes(people: dict) -> None:
+def seed_disputes(people: dict, clock: DemoClock | None = None) -> None:
     """`people` is demo.profiles.seed_people()'s dict, keyed by e-mail."""
     cast = {
         "client": people["client@example.com"],
         "freelancer": people["freelancer@example.com"],
         "admin": people["admin@example.com"],
     }
-    now = timezone.now()
-    _seed_open(cast, now)
-    _seed_resolved(cast, now)
+    clock = clock or DemoClock()
+    _seed_open(cast, clock)
+    _seed_resolved(cast, clock)

@@ -15,10 +15,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
+from demo.clock import DemoClock
 from invitations import services
 from invitations.models import Invitation, Job
+from messaging.models import Notification
 from profiles.models import User
 from workrooms.models import Workroom
 
@@ -42,7 +43,7 @@ JOBS = [
         "site itself; this is the next project.",
         ("Django", "PostgreSQL", "HTML/CSS"),
         services.Budget("fixed", amount=Decimal("4000.00"), currency="USD"),
-        days_ago=3,
+        days_ago=5,
     ),
     DemoJob(
         "Logo refresh",
@@ -95,21 +96,26 @@ def _history(job: Job, freelancer: User | None, **fields) -> None:
 
 
 @transaction.atomic
-def seed_invitations(people: dict) -> None:
+def seed_invitations(people: dict, clock: DemoClock | None = None) -> None:
     """`people` is demo.profiles.seed_people()'s dict, keyed by e-mail."""
     client = people["client@example.com"]
     sam = people["freelancer@example.com"]
-    now = timezone.now()
+    now = (clock or DemoClock()).now
     website, logo, brand = (_job(client, spec, now) for spec in JOBS)
     kofi = User.objects.filter(email="kofi.mensah@example.com", role="freelancer").first()
     lena = User.objects.filter(email="lena.fischer@example.com", role="freelancer").first()
 
     if not Invitation.objects.filter(job=website, freelancer=sam).exists():
-        services.invitation_send(
+        invitation = services.invitation_send(
             job=website, freelancer=sam, by=client, note=PENDING_NOTE, now=now - timedelta(hours=20)
         )
+        # Sam's bell tells of it when it was sent, not when the seed ran.
+        Notification.objects.filter(user=sam, url=invitation.get_absolute_url()).update(
+            created_at=invitation.created_at
+        )
 
-    sent = now - timedelta(days=11)
+    # Sent after the job was posted, expired before Sam's invitation.
+    sent = now - timedelta(days=4, hours=12)
     _history(
         website,
         kofi,

@@ -4,46 +4,50 @@ import uuid
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
+from demo.clock import DemoClock
 from messaging import services
 from messaging.models import Conversation, Message
 
 DEMO_NAMESPACE = uuid.UUID("6f1c1d2e-6b7a-4c0e-9a51-2a7c3f5d9e10")
 
+# Morgan first wrote to Sam before they opened the Website rebuild workroom (demo.workrooms).
+FIRST_CONTACT = 12 * 24 * 60
+PLAN_SENT = 11 * 24 * 60
+
 # (minutes before now, who, body): who is "client" or "freelancer".
 DIRECT_SCRIPT = [
     (
-        3 * 24 * 60,
+        FIRST_CONTACT,
         "client",
         "Hi Sam! I loved the booking platform in your portfolio. We're rebuilding our "
         "studio's website in Django and I'd like to talk about it.",
     ),
     (
-        3 * 24 * 60 - 42,
+        FIRST_CONTACT - 42,
         "freelancer",
         "Hi Morgan, thanks for reaching out! Happy to help. What does the current site "
         "run on, and what's the main pain point?",
     ),
     (
-        3 * 24 * 60 - 55,
+        FIRST_CONTACT - 55,
         "client",
         "It's an old WordPress install. Editing case studies is painful and it's slow on phones.",
     ),
     (
-        3 * 24 * 60 - 70,
+        FIRST_CONTACT - 70,
         "freelancer",
         "Got it. A Django site with a small CMS for case studies would fix both. I can "
         "sketch a plan and a rough timeline by tomorrow.",
     ),
     (
-        2 * 24 * 60,
+        PLAN_SENT,
         "freelancer",
         "Here's the plan: 1) content model and admin, 2) templates and responsive "
         "layout, 3) migration of the 40 case studies, 4) launch. About four weeks.",
     ),
     (
-        2 * 24 * 60 - 30,
+        PLAN_SENT - 30,
         "client",
         "That sounds right. I'll send you an invitation to the job so we can set it up "
         "properly on Tandem.",
@@ -63,11 +67,11 @@ DIRECT_SCRIPT = [
 
 
 @transaction.atomic
-def seed_conversations(people: dict) -> None:
+def seed_conversations(people: dict, clock: DemoClock | None = None) -> None:
     client = people["client@example.com"]
     freelancer = people["freelancer@example.com"]
     conversation = services.conversation_open_direct(user=client, other=freelancer)
-    now = timezone.now()
+    now = (clock or DemoClock()).now
     for index, (minutes_ago, who, body) in enumerate(DIRECT_SCRIPT):
         sender = client if who == "client" else freelancer
         result = services.message_send(

@@ -10,10 +10,10 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import encrypt
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from django_countries import countries
 
+from demo.clock import DemoClock
 from demo.images import portrait_png, screen_png
 from demo.totp import DEMO_TOTP_SECRETS
 from profiles import services
@@ -29,21 +29,26 @@ class DemoPerson:
     handle: str
     role: str
     staff: bool = False
+    # Well before anything they did in the demo (demo.clock's calendar goes back 60 days).
+    joined_days_ago: int = 120
 
 
 DEMO_PEOPLE = [
     DemoPerson("client@example.com", "Morgan Lee", "morgan-lee", User.Role.CLIENT),
-    DemoPerson("freelancer@example.com", "Sam Rivera", "sam-rivera", User.Role.FREELANCER),
+    DemoPerson(
+        "freelancer@example.com", "Sam Rivera", "sam-rivera", User.Role.FREELANCER, False, 300
+    ),
     DemoPerson("freelancer2@example.com", "Alex Chen", "alex-chen", User.Role.FREELANCER),
-    DemoPerson("admin@example.com", "Ada Admin", "ada-admin", "", staff=True),
+    DemoPerson("admin@example.com", "Ada Admin", "ada-admin", "", staff=True, joined_days_ago=400),
 ]
 
 
 @transaction.atomic
-def seed_people() -> dict[str, User]:
+def seed_people(clock: DemoClock | None = None) -> dict[str, User]:
     """The four demo logins, verified, with the demo password (and Ada's authenticator).
 
     Re-running changes nothing."""
+    clock = clock or DemoClock()
     people = {}
     for person in DEMO_PEOPLE:
         user = User.objects.filter(email=person.email).first()
@@ -56,6 +61,7 @@ def seed_people() -> dict[str, User]:
                 role=person.role,
                 is_staff=person.staff,
                 is_superuser=person.staff,
+                date_joined=clock.days_ago(person.joined_days_ago),
             )
         EmailAddress.objects.get_or_create(
             user=user, email=user.email, defaults={"verified": True, "primary": True}
@@ -442,9 +448,10 @@ SAMPLE_COLOURS = [(13, 107, 104), (47, 95, 168), (167, 52, 90), (156, 74, 23)]
 
 
 @transaction.atomic
-def seed_profiles(people: dict[str, User]) -> list[User]:
+def seed_profiles(people: dict[str, User], clock: DemoClock | None = None) -> list[User]:
     """Profiles for the four demo logins and about 30 more freelancers to search through."""
-    now = timezone.now()
+    clock = clock or DemoClock()
+    now = clock.now
     for email, spec in DEMO_PROFILES.items():
         if email in people:
             seed_profile(people[email], spec, now=now)
@@ -455,7 +462,11 @@ def seed_profiles(people: dict[str, User]) -> list[User]:
         if user is None:
             # No password: these people are there to be found, not to log in.
             user = User.objects.create_user(
-                email, None, name=person.name, role=User.Role.FREELANCER
+                email,
+                None,
+                name=person.name,
+                role=User.Role.FREELANCER,
+                date_joined=clock.days_ago(90 + index * 3),
             )
         spec = DemoProfile(
             title=person.title,

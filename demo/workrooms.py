@@ -17,13 +17,22 @@ from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from demo.clock import (
+    BRAND_DUE_DAYS_AGO,
+    BRAND_OPENED_DAYS_AGO,
+    MOBILE_OPENED_DAYS_AGO,
+    OPEN_STARTS_DAYS_AGO,
+    RESOLVED_STARTS_DAYS_AGO,
+    WEBSITE_OPENED_DAYS_AGO,
+    DemoClock,
+    Story,
+)
 from messaging import services as messaging
-from messaging.models import Conversation, Message
+from messaging.models import Conversation, Message, Notification
 from workrooms import services
-from workrooms.models import Activity, Deadline, FileVersion, Workroom
+from workrooms.models import Activity, Call, Deadline, FileVersion, SharedFile, Workroom
 
 DEMO_NAMESPACE = uuid.UUID("0b6d1c53-2f0e-4b8e-9d57-5e0c1d3b7a21")
 
@@ -85,7 +94,7 @@ def _file(name: str, data: bytes, content_type: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
-def _say(workroom: Workroom, people: dict, key: str, script, start: int = 0) -> None:
+def _say(workroom: Workroom, people: dict, key: str, script, story: Story, start: int = 0) -> None:
     for index, (who, body) in enumerate(script[start:], start=start):
         sender = people["client"] if who == "client" else people["freelancer"]
         result = messaging.message_send(
@@ -97,31 +106,35 @@ def _say(workroom: Workroom, people: dict, key: str, script, start: int = 0) -> 
         )
         if result.message is None:  # the conduct check objected: a demo script bug
             raise RuntimeError(f"Demo message {key}-{index} was not stored: {result.warning}")
+        story.step()
 
 
-def _spread_history(workroom: Workroom, *, days: float, now) -> None:
-    """Spread the room's messages, activity and file versions over the days before `now`, in
-    the order they happened, so the demo reads like a project that has been going on."""
-    start = now - timedelta(days=days)
-    Workroom.objects.filter(pk=workroom.pk).update(created_at=start)
-    messages = list(
-        Message.objects.filter(conversation_id=workroom.conversation_id).order_by("seq")
+def _spread_history(workroom: Workroom, *, story: Story, start, end) -> None:
+    """Spread the room's story (each step's messages, activity, file versions and
+    notifications together) between `start` and `end`, in the order it happened, so the demo
+    reads like a project that has been going on."""
+    story.retell(
+        [
+            (Workroom.objects.filter(pk=workroom.pk), ("created_at",)),
+            (Message.objects.filter(conversation_id=workroom.conversation_id), ("created_at",)),
+            (Activity.objects.filter(workroom=workroom), ("created_at",)),
+            (SharedFile.objects.filter(workroom=workroom), ("created_at", "updated_at")),
+            (FileVersion.objects.filter(shared_file__workroom=workroom), ("created_at",)),
+            (
+                Deadline.objects.filter(workroom=workroom),
+                ("created_at", "submitted_at", "reviewed_at"),
+            ),
+            (Call.objects.filter(workroom=workroom), ("created_at", "updated_at")),
+            (Notification.objects.all(), ("created_at",)),
+        ],
+        start=start,
+        end=end,
     )
-    step = timedelta(days=days) / (len(messages) + 1)
-    for index, message in enumerate(messages, start=1):
-        Message.objects.filter(pk=message.pk).update(created_at=start + step * index)
-    if messages:
-        Conversation.objects.filter(pk=workroom.conversation_id).update(
-            last_message_at=start + step * len(messages), created_at=start
-        )
-    activities = list(Activity.objects.filter(workroom=workroom).order_by("pk"))
-    step = timedelta(days=days) / (len(activities) + 1)
-    for index, activity in enumerate(activities, start=1):
-        Activity.objects.filter(pk=activity.pk).update(created_at=start + step * index)
-    versions = list(FileVersion.objects.filter(shared_file__workroom=workroom).order_by("pk"))
-    step = timedelta(days=days) / (len(versions) + 2)
-    for index, version in enumerate(versions, start=1):
-        FileVersion.objects.filter(pk=version.pk).update(created_at=start + step * index)
+    last = Message.objects.filter(conversation_id=workroom.conversation_id).order_by("-seq").first()
+    Conversation.objects.filter(pk=workroom.conversation_id).update(
+        created_at=Workroom.objects.get(pk=workroom.pk).created_at,
+        last_message_at=last.created_at if last else None,
+    )
 
 
 def _room(people: dict, title: str) -> Workroom | None:
@@ -131,19 +144,23 @@ def _room(people: dict, title: str) -> Workroom | None:
 
 
 @transaction.atomic
-def _seed_website(people: dict, now) -> None:
+def _seed_website(people: dict, clock: DemoClock) -> None:
     if _room(people, "Website rebuild"):
         return
     client, freelancer = people["client"], people["freelancer"]
+    now = clock.now
+    story = Story()
     room = services.workroom_open(client=client, freelancer=freelancer, title="Website rebuild")
-    _say(room, people, "website", WEBSITE_SCRIPT[:2], start=0)
+    story.step()
+    _say(room, people, "website", WEBSITE_SCRIPT[:2], story, start=0)
     sitemap_v1 = services.file_share(
         workroom=room,
         by=freelancer,
         uploaded_file=_file("sitemap.pdf", pdf_bytes("Sitemap, first draft"), "application/pdf"),
         description="Pages and how they link",
     )
-    _say(room, people, "website", WEBSITE_SCRIPT[:4], start=2)
+    story.step()
+    _say(room, people, "website", WEBSITE_SCRIPT[:4], story, start=2)
     sitemap_v2 = services.file_share(
         workroom=room,
         by=freelancer,
@@ -151,8 +168,9 @@ def _seed_website(people: dict, now) -> None:
             "sitemap.pdf", pdf_bytes("Sitemap, Studio and About merged"), "application/pdf"
         ),
     )
+    story.step()
     assert sitemap_v1.shared_file_id == sitemap_v2.shared_file_id
-    _say(room, people, "website", WEBSITE_SCRIPT[:6], start=4)
+    _say(room, people, "website", WEBSITE_SCRIPT[:6], story, start=4)
     content = services.deadline_set(
         workroom=room,
         by=client,
@@ -162,6 +180,7 @@ def _seed_website(people: dict, now) -> None:
         amount=Decimal("1200.00"),
         currency="EUR",
     )
+    story.step()
     services.deadline_set(
         workroom=room,
         by=client,
@@ -171,6 +190,7 @@ def _seed_website(people: dict, now) -> None:
         amount=Decimal("1800.00"),
         currency="EUR",
     )
+    story.step()
     # Set days ago, with a date that has since passed.
     services.deadline_set(
         workroom=room,
@@ -182,7 +202,8 @@ def _seed_website(people: dict, now) -> None:
         currency="EUR",
         now=now - timedelta(days=5),
     )
-    _say(room, people, "website", WEBSITE_SCRIPT[:7], start=6)
+    story.step()
+    _say(room, people, "website", WEBSITE_SCRIPT[:7], story, start=6)
     services.deadline_submit(
         workroom=room,
         deadline=content,
@@ -190,15 +211,16 @@ def _seed_website(people: dict, now) -> None:
         note="The admin is on the staging site; the sitemap shows the final page list.",
         versions=[sitemap_v2],
     )
-    _say(room, people, "website", WEBSITE_SCRIPT[:8], start=7)
+    story.step()
+    _say(room, people, "website", WEBSITE_SCRIPT[:8], story, start=7)
     services.file_share(
         workroom=room,
         by=client,
         uploaded_file=_file("homepage-mockup.png", _mockup_png(), "image/png"),
         description="From our designer: the homepage above the fold",
     )
-    Deadline.objects.filter(pk=content.pk).update(submitted_at=now - timedelta(hours=20))
-    _say(room, people, "website", WEBSITE_SCRIPT[:11], start=8)
+    story.step()
+    _say(room, people, "website", WEBSITE_SCRIPT[:11], story, start=8)
     # Five minutes after the seed: Join is open (from 10 minutes before the start until its
     # end), so Morgan and Sam can try the video call straight from `make run`.
     starts = (now + timedelta(minutes=5)).replace(second=0, microsecond=0)
@@ -210,36 +232,48 @@ def _seed_website(people: dict, now) -> None:
         agenda="1. Feedback on the content model\n2. Milestone 2 scope\n3. Launch date",
         confirm=True,
     )
+    story.step()
     services.call_accept(workroom=room, call=call, by=freelancer)
-    _say(room, people, "website", WEBSITE_SCRIPT, start=11)
-    _spread_history(room, days=9, now=now)
+    story.step()
+    _say(room, people, "website", WEBSITE_SCRIPT, story, start=11)
+    _spread_history(room, story=story, start=clock.days_ago(WEBSITE_OPENED_DAYS_AGO), end=now)
 
 
 @transaction.atomic
-def _seed_mobile(people: dict, now) -> None:
+def _seed_mobile(people: dict, clock: DemoClock) -> None:
     if _room(people, "Mobile app prototype"):
         return
+    story = Story()
     room = services.workroom_open(
         client=people["client"], freelancer=people["freelancer"], title="Mobile app prototype"
     )
-    _say(room, people, "mobile", MOBILE_SCRIPT)
+    story.step()
+    _say(room, people, "mobile", MOBILE_SCRIPT, story)
     services.deadline_set(
         workroom=room,
         by=people["client"],
         title="Clickable booking flow",
-        due_at=now + timedelta(days=10),
+        due_at=clock.now + timedelta(days=10),
         amount=Decimal("2500.00"),
         currency="EUR",
     )
-    _spread_history(room, days=4, now=now)
+    # Before the dispute opened in it (demo.disputes), so the chat's days read in order.
+    _spread_history(
+        room,
+        story=story,
+        start=clock.days_ago(MOBILE_OPENED_DAYS_AGO),
+        end=clock.days_ago(OPEN_STARTS_DAYS_AGO) - timedelta(hours=1),
+    )
 
 
 @transaction.atomic
-def _seed_brand(people: dict, now) -> None:
+def _seed_brand(people: dict, clock: DemoClock) -> None:
     if _room(people, "Brand guidelines"):
         return
     client, freelancer = people["client"], people["freelancer"]
+    story = Story()
     room = services.workroom_open(client=client, freelancer=freelancer, title="Brand guidelines")
+    story.step()
     version = services.file_share(
         workroom=room,
         by=freelancer,
@@ -248,7 +282,8 @@ def _seed_brand(people: dict, now) -> None:
         ),
         description="Final version",
     )
-    due = now - timedelta(days=20)
+    story.step()
+    due = clock.days_ago(BRAND_DUE_DAYS_AGO)
     deadline = services.deadline_set(
         workroom=room,
         by=client,
@@ -256,24 +291,30 @@ def _seed_brand(people: dict, now) -> None:
         due_at=due,
         amount=Decimal("900.00"),
         currency="EUR",
-        now=due - timedelta(days=21),
+        now=clock.days_ago(BRAND_OPENED_DAYS_AGO - 1),
     )
+    story.step()
     services.deadline_submit(
         workroom=room, deadline=deadline, by=freelancer, note="Final PDF", versions=[version]
     )
+    story.step()
     services.deadline_review(workroom=room, deadline=deadline, by=client, approve=True)
-    _say(room, people, "brand", BRAND_SCRIPT)
+    story.step()
+    _say(room, people, "brand", BRAND_SCRIPT, story)
     services.workroom_set_status(workroom=room, by=client, status=Workroom.Status.CLOSED)
-    Deadline.objects.filter(pk=deadline.pk).update(
-        submitted_at=due - timedelta(days=2), reviewed_at=due - timedelta(days=1)
+    # Between the accepted invitation (demo.invitations) and the dispute (demo.disputes).
+    _spread_history(
+        room,
+        story=story,
+        start=clock.days_ago(BRAND_OPENED_DAYS_AGO),
+        end=clock.days_ago(RESOLVED_STARTS_DAYS_AGO + 1),
     )
-    _spread_history(room, days=40, now=now - timedelta(days=14))
 
 
-def seed_workrooms(people: dict) -> None:
+def seed_workrooms(people: dict, clock: DemoClock | None = None) -> None:
     """`people` is demo.profiles.seed_people()'s dict, keyed by e-mail."""
     cast = {"client": people["client@example.com"], "freelancer": people["freelancer@example.com"]}
-    now = timezone.now()
-    _seed_website(cast, now)
-    _seed_mobile(cast, now)
-    _seed_brand(cast, now)
+    clock = clock or DemoClock()
+    _seed_website(cast, clock)
+    _seed_mobile(cast, clock)
+    _seed_brand(cast, clock)
