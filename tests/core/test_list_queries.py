@@ -120,10 +120,13 @@ def deadline(room, client, n):
 
 def inbox(w, archived=False):
     def add(n):
-        conversation = conversation_with(w.client, n)
-        if archived:
+        conversations = [conversation_with(w.client, n).pk]
+        if n % 4 == 0:  # a workroom's conversation too
+            room = room_with(w.client, UserFactory(role="freelancer", name=f"Maker {n}"), n)
+            conversations.append(room.conversation_id)
+        for conversation_id in conversations if archived else []:
             messaging.participant_update(
-                conversation_id=conversation.pk, user=w.client, archived=True
+                conversation_id=conversation_id, user=w.client, archived=True
             )
 
     return Case(w.client, "/messages/?archived=1" if archived else "/messages/", add, "Person 24")
@@ -159,10 +162,18 @@ def notifications(w):
     return Case(w.freelancer, "/notifications/", add, "News 24")
 
 
-def workroom_list(w):
-    return Case(
-        w.freelancer, "/workrooms/", lambda n: room_with(w.client, w.freelancer, n), "Room 24"
-    )
+def workroom_list(w, as_client=False):
+    def add(n):
+        client = UserFactory(role="client", name=f"Client {n}") if n % 3 == 0 else w.client
+        room_with(client, w.freelancer, n)
+
+    def add_as_client(n):
+        freelancer = UserFactory(role="freelancer", name=f"Maker {n}") if n % 3 == 0 else None
+        room_with(w.client, freelancer or w.freelancer, n)
+
+    if as_client:
+        return Case(w.client, "/workrooms/", add_as_client, "Room 24")
+    return Case(w.freelancer, "/workrooms/", add, "Room 24")
 
 
 def panel(name):
@@ -246,13 +257,16 @@ def invitation_list_freelancer(w):
     return Case(w.freelancer, "/invitations/", add, "Job 24")
 
 
-def dispute_list(w):
+def dispute_list(w, as_freelancer=False):
     def add(n):
-        freelancer = UserFactory(role="freelancer", name=f"Freelancer {n}")
-        room = workrooms.workroom_open(client=w.client, freelancer=freelancer, title=f"Room {n}")
+        if as_freelancer:
+            client, freelancer = UserFactory(role="client", name=f"Client {n}"), w.freelancer
+        else:
+            client, freelancer = w.client, UserFactory(role="freelancer", name=f"Maker {n}")
+        room = workrooms.workroom_open(client=client, freelancer=freelancer, title=f"Room {n}")
         opened = disputes.dispute_open(
             workroom=room,
-            by=freelancer,
+            by=freelancer if n % 3 else client,
             reason="scope",
             description="The scope changed.",
             desired_outcome="Pay for the extra work.",
@@ -260,7 +274,7 @@ def dispute_list(w):
         if n % 2 == 0:
             disputes.proposal_make(dispute=opened, by=freelancer, terms=f"Terms {n}")
 
-    return Case(w.client, "/disputes/", add, "Room 24")
+    return Case(w.freelancer if as_freelancer else w.client, "/disputes/", add, "Room 24")
 
 
 def freelancer_search(w):
@@ -297,7 +311,8 @@ PAGES = {
     "inbox archived": lambda w: inbox(w, archived=True),
     "thread": thread,
     "notifications": notifications,
-    "workrooms": workroom_list,
+    "workrooms (freelancer)": workroom_list,
+    "workrooms (client)": lambda w: workroom_list(w, as_client=True),
     "workroom files panel": panel("files"),
     "workroom deadlines panel": panel("deadlines"),
     "workroom calls panel": panel("calls"),
@@ -305,7 +320,8 @@ PAGES = {
     "jobs": jobs,
     "invitations (client)": invitation_list_client,
     "invitations (freelancer)": invitation_list_freelancer,
-    "disputes": dispute_list,
+    "disputes (client)": dispute_list,
+    "disputes (freelancer)": lambda w: dispute_list(w, as_freelancer=True),
     "freelancer search": freelancer_search,
     "dashboard (client)": dashboard_client,
     "dashboard (freelancer)": dashboard_freelancer,
