@@ -11,12 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from PIL import Image
 
 from disputes import services as disputes
 from invitations import services as invitations
@@ -36,6 +38,19 @@ class Case:
     url: str
     add: Callable[[int], None]  # add(n): build the n-th item (n counts from 0)
     shows: str  # on the page once the 25th item (n=24) is there: the items are really listed
+
+
+def with_photo(user):
+    """A profile photo, so an avatar on a card is a photo link (it names the person's handle)."""
+    out = BytesIO()
+    Image.new("RGB", (100, 100), (13, 107, 104)).save(out, "PNG")
+    photo = SimpleUploadedFile("me.png", out.getvalue(), content_type="image/png")
+    profiles.profile_set_photo(profile=user.profile, upload=photo)
+    return user
+
+
+def person(role: str, name: str):
+    return with_photo(UserFactory(role=role, name=name))
 
 
 def upload(name: str, content: bytes = b"Some words.\n") -> SimpleUploadedFile:
@@ -63,7 +78,7 @@ def send_with_file(conversation_id, sender, body, n):
 def conversation_with(owner, n, *, role="freelancer"):
     """A direct conversation with a new person: their message, every other one with a file, and
     every third one answered by the owner."""
-    other = UserFactory(role=role, name=f"Person {n}")
+    other = person(role, f"Person {n}")
     conversation = messaging.conversation_open_direct(user=owner, other=other)
     if n % 2 == 0:
         send_with_file(conversation.pk, other, f"Here is file {n}", n)
@@ -86,7 +101,7 @@ def make_job(client, n):
 
 def invitation_for(client, n):
     """A job and an invitation to a new freelancer; every other one answered."""
-    freelancer = UserFactory(role="freelancer", name=f"Freelancer {n}")
+    freelancer = person("freelancer", f"Freelancer {n}")
     invitation = invitations.invitation_send(
         job=make_job(client, n), freelancer=freelancer, by=client, note=f"Hi, job {n} is yours."
     )
@@ -122,7 +137,7 @@ def inbox(w, archived=False):
     def add(n):
         conversations = [conversation_with(w.client, n).pk]
         if n % 4 == 0:  # a workroom's conversation too
-            room = room_with(w.client, UserFactory(role="freelancer", name=f"Maker {n}"), n)
+            room = room_with(w.client, person("freelancer", f"Maker {n}"), n)
             conversations.append(room.conversation_id)
         for conversation_id in conversations if archived else []:
             messaging.participant_update(
@@ -164,11 +179,11 @@ def notifications(w):
 
 def workroom_list(w, as_client=False):
     def add(n):
-        client = UserFactory(role="client", name=f"Client {n}") if n % 3 == 0 else w.client
+        client = person("client", f"Client {n}") if n % 3 == 0 else w.client
         room_with(client, w.freelancer, n)
 
     def add_as_client(n):
-        freelancer = UserFactory(role="freelancer", name=f"Maker {n}") if n % 3 == 0 else None
+        freelancer = person("freelancer", f"Maker {n}") if n % 3 == 0 else None
         room_with(w.client, freelancer or w.freelancer, n)
 
     if as_client:
@@ -247,7 +262,7 @@ def invitation_list_client(w):
 
 def invitation_list_freelancer(w):
     def add(n):
-        client = UserFactory(role="client", name=f"Client {n}")
+        client = person("client", f"Client {n}")
         invitation = invitations.invitation_send(
             job=make_job(client, n), freelancer=w.freelancer, by=client, note=f"Job {n}"
         )
@@ -260,9 +275,9 @@ def invitation_list_freelancer(w):
 def dispute_list(w, as_freelancer=False):
     def add(n):
         if as_freelancer:
-            client, freelancer = UserFactory(role="client", name=f"Client {n}"), w.freelancer
+            client, freelancer = person("client", f"Client {n}"), w.freelancer
         else:
-            client, freelancer = w.client, UserFactory(role="freelancer", name=f"Maker {n}")
+            client, freelancer = w.client, person("freelancer", f"Maker {n}")
         room = workrooms.workroom_open(client=client, freelancer=freelancer, title=f"Room {n}")
         opened = disputes.dispute_open(
             workroom=room,
@@ -279,10 +294,16 @@ def dispute_list(w, as_freelancer=False):
 
 def freelancer_search(w):
     def add(n):
-        user = UserFactory(role="freelancer", name=f"Django Person {n}")
+        user = person("freelancer", f"Django Person {n}")
         profiles.profile_update(
             profile=user.profile,
-            data={"title": "Django developer"},
+            data={
+                "title": "Django developer",
+                "overview": "I build Django sites.",
+                "hourly_rate": "80",
+                "availability": "full_time",
+                "country": "DE",
+            },
             skills=["Django", "Python", f"Skill {n}"],
         )
 
@@ -292,7 +313,7 @@ def freelancer_search(w):
 def dashboard_client(w):
     def add(n):
         conversation_with(w.client, n)
-        room_with(w.client, UserFactory(role="freelancer", name=f"Worker {n}"), n)
+        room_with(w.client, person("freelancer", f"Worker {n}"), n)
         invitation_for(w.client, n)
 
     return Case(w.client, "/", add, "Person 24")
@@ -301,7 +322,7 @@ def dashboard_client(w):
 def dashboard_freelancer(w):
     def add(n):
         conversation_with(w.freelancer, n, role="client")
-        room_with(UserFactory(role="client", name=f"Client {n}"), w.freelancer, n)
+        room_with(person("client", f"Client {n}"), w.freelancer, n)
 
     return Case(w.freelancer, "/", add, "Person 24")
 
@@ -338,7 +359,7 @@ class World:
 def test_a_list_page_costs_the_same_queries_for_1_and_25_items(
     page, client, client_user, freelancer_user
 ):
-    case = PAGES[page](World(client_user, freelancer_user))
+    case = PAGES[page](World(with_photo(client_user), with_photo(freelancer_user)))
     client.force_login(case.viewer)
 
     def count() -> tuple[int, str]:
