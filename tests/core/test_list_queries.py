@@ -99,23 +99,35 @@ def make_job(client, n):
     )
 
 
+def answer(invitation, client, freelancer, n):
+    """Accepted (a workroom opens), declined, withdrawn or left open, by turns."""
+    if n % 4 == 0:
+        invitations.invitation_accept(invitation=invitation, by=freelancer, note="Happy to help.")
+    elif n % 4 == 1:
+        invitations.invitation_decline(invitation=invitation, by=freelancer, reason="budget")
+    elif n % 4 == 2:
+        invitations.invitation_withdraw(invitation=invitation, by=client)
+
+
 def invitation_for(client, n):
-    """A job and an invitation to a new freelancer; every other one answered."""
+    """A job and an invitation to a new freelancer, answered by turns."""
     freelancer = person("freelancer", f"Freelancer {n}")
     invitation = invitations.invitation_send(
         job=make_job(client, n), freelancer=freelancer, by=client, note=f"Hi, job {n} is yours."
     )
-    if n % 2 == 0:
-        invitations.invitation_decline(invitation=invitation, by=freelancer, reason="budget")
+    answer(invitation, client, freelancer, n)
     return invitation
 
 
 def room_with(client, freelancer, n):
-    """A workroom with a message and (every other one) a deadline."""
+    """A workroom with a message, (every other one) a deadline, and some paused or closed."""
     room = workrooms.workroom_open(client=client, freelancer=freelancer, title=f"Room {n}")
     send(room.conversation_id, client, f"Welcome to room {n}")
     if n % 2 == 0:
         deadline(room, client, n)
+    if n % 5 in (3, 4):
+        status = "paused" if n % 5 == 3 else "closed"
+        workrooms.workroom_set_status(workroom=room, by=client, status=status)
     return room
 
 
@@ -266,8 +278,7 @@ def invitation_list_freelancer(w):
         invitation = invitations.invitation_send(
             job=make_job(client, n), freelancer=w.freelancer, by=client, note=f"Job {n}"
         )
-        if n % 2 == 0:
-            invitations.invitation_decline(invitation=invitation, by=w.freelancer, reason="budget")
+        answer(invitation, client, w.freelancer, n)
 
     return Case(w.freelancer, "/invitations/", add, "Job 24")
 
@@ -286,8 +297,10 @@ def dispute_list(w, as_freelancer=False):
             description="The scope changed.",
             desired_outcome="Pay for the extra work.",
         )
-        if n % 2 == 0:
+        if n % 3 == 0:
             disputes.proposal_make(dispute=opened, by=freelancer, terms=f"Terms {n}")
+        elif n % 3 == 1:
+            disputes.dispute_withdraw(dispute=opened, by=opened.opened_by, note="Sorted it out.")
 
     return Case(w.freelancer if as_freelancer else w.client, "/disputes/", add, "Room 24")
 
@@ -322,7 +335,12 @@ def dashboard_client(w):
 def dashboard_freelancer(w):
     def add(n):
         conversation_with(w.freelancer, n, role="client")
-        room_with(person("client", f"Client {n}"), w.freelancer, n)
+        client = person("client", f"Client {n}")
+        room_with(client, w.freelancer, n)
+        invitation = invitations.invitation_send(
+            job=make_job(client, n), freelancer=w.freelancer, by=client, note=f"Job {n}"
+        )
+        answer(invitation, client, w.freelancer, n + 3)  # the newest ones still open
 
     return Case(w.freelancer, "/", add, "Person 24")
 
