@@ -209,11 +209,19 @@ def panel(name):
         start = timezone.now() + timedelta(days=2)
 
         def add_file(n):
-            workrooms.file_share(workroom=room, by=w.freelancer, uploaded_file=upload(f"f{n}.txt"))
+            version = workrooms.file_share(
+                workroom=room, by=w.freelancer, uploaded_file=upload(f"f{n}.txt")
+            )
             if n % 2 == 0:  # a second version
                 workrooms.file_share(
                     workroom=room, by=w.client, uploaded_file=upload(f"f{n}.txt", b"v2\n")
                 )
+            if n % 4 in (0, 3):  # the page lists deleted files apart
+                gone = workrooms.file_share(
+                    workroom=room, by=w.freelancer, uploaded_file=upload(f"gone{n}.txt")
+                )
+                workrooms.file_delete(workroom=room, by=w.freelancer, shared_file=gone.shared_file)
+            return version
 
         def add_deadline(n):
             made = deadline(room, w.client, n)
@@ -323,6 +331,34 @@ def freelancer_search(w):
     return Case(w.client, "/freelancers/?q=django", add, "Django Person")
 
 
+def message_search(w):
+    def add(n):
+        conversation = conversation_with(w.client, n)
+        send(conversation.pk, w.client, f"Hello again, person {n}")
+
+    return Case(w.client, "/messages/search/?q=hello", add, "person 24")
+
+
+def job_detail(w):
+    job = make_job(w.client, 0)
+
+    def add(n):
+        freelancer = person("freelancer", f"Freelancer {n}")
+        invitation = invitations.invitation_send(
+            job=job, freelancer=freelancer, by=w.client, note=f"Note {n}"
+        )
+        answer(invitation, w.client, freelancer, n)
+
+    return Case(w.client, f"/jobs/{job.pk}/", add, "Freelancer 24")
+
+
+def blocked_people(w):
+    def add(n):
+        messaging.user_block(blocker=w.freelancer, blocked=person("client", f"Pest {n}"))
+
+    return Case(w.freelancer, "/messages/settings/", add, "Pest 24")
+
+
 def dashboard_client(w):
     def add(n):
         conversation_with(w.client, n)
@@ -362,6 +398,9 @@ PAGES = {
     "disputes (client)": dispute_list,
     "disputes (freelancer)": lambda w: dispute_list(w, as_freelancer=True),
     "freelancer search": freelancer_search,
+    "message search": message_search,
+    "job's invitations": job_detail,
+    "blocked people": blocked_people,
     "dashboard (client)": dashboard_client,
     "dashboard (freelancer)": dashboard_freelancer,
 }
