@@ -10,6 +10,7 @@ main thread).
 import os
 import shutil
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -57,20 +58,31 @@ def mail_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("mail")
 
 
-@pytest.fixture(scope="session")
-def daphne_server(django_db_setup, django_db_blocker, mail_dir, tmp_path_factory):
+@contextmanager
+def live_server(django_db_blocker, mail_dir, tmp_path_factory, name="live", env=None):
+    """A daphne of our own on the test database, its mail to `mail_dir`, its media apart; its
+    base URL. A module that needs other settings or fresh caches starts one with this."""
     with django_db_blocker.unblock():
         database_url = database_url_for_subprocess()
     server = Daphne(
         database_url=database_url,
-        log_dir=tmp_path_factory.mktemp("live-log"),
+        log_dir=tmp_path_factory.mktemp(f"{name}-log"),
         env={
             "EMAIL_FILE_PATH": str(mail_dir),
-            "MEDIA_ROOT": str(tmp_path_factory.mktemp("live-media")),
+            "MEDIA_ROOT": str(tmp_path_factory.mktemp(f"{name}-media")),
+            **(env or {}),
         },
     )
-    yield server.url
-    server.stop()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def daphne_server(django_db_setup, django_db_blocker, mail_dir, tmp_path_factory):
+    with live_server(django_db_blocker, mail_dir, tmp_path_factory) as url:
+        yield url
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 
 from disputes import services as disputes
 from messaging import services as messaging
+from tests.e2e.conftest import live_server
 from tests.e2e.people import log_in, wait_until
 from tests.factories import UserFactory
-from tests.live_server import Daphne, database_url_for_subprocess
 from workrooms.services import workroom_open
 
 VIOLATION = re.compile(r"Content.Security.Policy|Permissions.Policy|Unrecognized feature", re.I)
@@ -22,18 +22,8 @@ VIOLATION = re.compile(r"Content.Security.Policy|Permissions.Policy|Unrecognized
 def daphne_server(django_db_setup, django_db_blocker, mail_dir, tmp_path_factory):
     """A server of this module's own: walking every page fills the server's caches (the popular
     skills the search and profile pages show), which the other journeys must find empty."""
-    with django_db_blocker.unblock():
-        database_url = database_url_for_subprocess()
-    server = Daphne(
-        database_url=database_url,
-        log_dir=tmp_path_factory.mktemp("csp-live-log"),
-        env={
-            "EMAIL_FILE_PATH": str(mail_dir),
-            "MEDIA_ROOT": str(tmp_path_factory.mktemp("csp-live-media")),
-        },
-    )
-    yield server.url
-    server.stop()
+    with live_server(django_db_blocker, mail_dir, tmp_path_factory, name="csp") as url:
+        yield url
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from demo.totp import seconds_left, totp_code
 from disputes.services import dispute_open
+from tests.e2e.conftest import live_server
 from tests.factories import PASSWORD, UserFactory
-from tests.live_server import Daphne, database_url_for_subprocess
 from workrooms.services import workroom_open
 
 QUEUE = "/admin/disputes/dispute/"
@@ -21,19 +21,9 @@ QUEUE = "/admin/disputes/dispute/"
 @pytest.fixture(scope="module")
 def daphne_server(django_db_setup, django_db_blocker, mail_dir, tmp_path_factory):
     """This module's own live server, with MFA_REQUIRED_FOR_STAFF on (off in test settings)."""
-    with django_db_blocker.unblock():
-        database_url = database_url_for_subprocess()
-    server = Daphne(
-        database_url=database_url,
-        log_dir=tmp_path_factory.mktemp("live-log-mfa"),
-        env={
-            "EMAIL_FILE_PATH": str(mail_dir),
-            "MEDIA_ROOT": str(tmp_path_factory.mktemp("live-media-mfa")),
-            "MFA_REQUIRED_FOR_STAFF": "true",
-        },
-    )
-    yield server.url
-    server.stop()
+    env = {"MFA_REQUIRED_FOR_STAFF": "true"}
+    with live_server(django_db_blocker, mail_dir, tmp_path_factory, name="mfa", env=env) as url:
+        yield url
 
 
 @pytest.fixture
