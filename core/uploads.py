@@ -33,6 +33,7 @@ from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.db import transaction
 from django.http import HttpRequest, QueryDict
 from django.http.response import HttpResponseBase
 from django.utils.datastructures import MultiValueDict
@@ -302,6 +303,14 @@ def store_checked(
         if preview:
             preview.delete(save=False)
         raise
+
+
+def delete_stored_on_commit(storage: Any, *names: str | None) -> None:
+    """Delete these stored files once the transaction that stopped referring to them commits
+    (a rolled-back change keeps them). Empty names are skipped."""
+    stored = tuple(name for name in names if name)
+    if stored:
+        transaction.on_commit(lambda: [storage.delete(name) for name in stored])
 
 
 def check_upload(upload: File, kind: UploadKind) -> CheckedUpload:

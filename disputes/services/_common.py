@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.exceptions import NotAllowed, NotFound
 from core.money import clean_money, format_money
 from disputes.models import Dispute, DisputeEvent, Resolution
-from disputes.permissions import can_see_dispute
+from disputes.permissions import can_see_dispute, mediators
 from disputes.rules import ENDED_TEXT
 from messaging import services as messaging
 from messaging.notifications import notify
@@ -82,6 +82,16 @@ def notify_staff(users, *, dispute: Dispute, kind: str, title: str) -> None:
     url = reverse("admin:disputes_dispute_change", args=[dispute.pk])
     for user in users:
         notify(user=user, kind=kind, title=title, url=url)
+
+
+def notify_queue(dispute: Dispute) -> None:
+    """Tell every mediator that this dispute waits in the queue for one of them."""
+    notify_staff(
+        mediators(),
+        dispute=dispute,
+        kind="dispute.queue",
+        title=f"Dispute #{dispute.pk} needs a mediator",
+    )
 
 
 def mark_answered(dispute: Dispute, by) -> None:

@@ -13,14 +13,14 @@ from django.utils import timezone
 from core.exceptions import Invalid
 from disputes.dossier import dossier_record
 from disputes.models import Dispute, DisputeEvent, InternalNote, Resolution
-from disputes.permissions import check_mediator, mediators
+from disputes.permissions import check_mediator
 from disputes.rules import assign_refusal, escalation_refusal, mediation_refusal
 from disputes.services._common import (
     check_party,
     clean_text,
     lock,
     notify_people,
-    notify_staff,
+    notify_queue,
     record,
     refuse,
 )
@@ -68,12 +68,7 @@ def dispute_escalate(*, dispute: Dispute, by) -> Dispute:
         kind="dispute.escalated",
         title=f"{by.name} asked for mediation on “{dispute.workroom.title}”",
     )
-    notify_staff(
-        mediators(),
-        dispute=dispute,
-        kind="dispute.queue",
-        title=f"Dispute #{dispute.pk} needs a mediator",
-    )
+    notify_queue(dispute)
     return dispute
 
 

@@ -20,7 +20,7 @@ from django.db.models import F, Q
 
 from disputes.models import Dispute, DisputeEvent
 from disputes.permissions import mediators
-from disputes.services._common import lock, notify_people, notify_staff, record
+from disputes.services._common import lock, notify_people, notify_queue, record
 from messaging import services as messaging
 
 
@@ -64,10 +64,5 @@ def _mediator_leave(pk: int) -> int:
         kind="dispute.mediator",
         title=f"The dispute on “{dispute.workroom.title}” is waiting for a new mediator",
     )
-    notify_staff(
-        mediators(),
-        dispute=dispute,
-        kind="dispute.queue",
-        title=f"Dispute #{dispute.pk} needs a mediator",
-    )
+    notify_queue(dispute)
     return 1

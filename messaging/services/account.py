@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from core.uploads import delete_stored_on_commit
 from messaging.models import (
     Attachment,
     Block,
@@ -169,20 +170,14 @@ def account_export(*, user: User) -> dict[str, Any]:
     }
 
 
-def _delete_files(names: list[str]) -> None:
-    storage = Attachment._meta.get_field("file").storage
-    for name in names:
-        storage.delete(name)
-
-
 @transaction.atomic
 def account_erase(*, user: User) -> None:
     """Remove what is only theirs; keep what the other members of a conversation hold."""
     unsent = list(Attachment.objects.filter(uploader=user, message__isnull=True))
-    names = [a.file.name for a in unsent if a.file.name]
     Attachment.objects.filter(pk__in=[a.pk for a in unsent]).delete()
-    if names:
-        transaction.on_commit(lambda: _delete_files(names))
+    delete_stored_on_commit(
+        Attachment._meta.get_field("file").storage, *(a.file.name for a in unsent)
+    )
     Notification.objects.filter(user=user).delete()
     # A row with everything off rather than none: no row means the defaults, e-mails included.
     MessagingPreferences.objects.update_or_create(

@@ -24,7 +24,7 @@ from profiles import account_parts, tasks
 from profiles.account_parts import Blocker
 from profiles.models import Profile, ProfileSkill, ResponseTimeRecord, User, WorkSample
 from profiles.services.editing import profile_reindex
-from profiles.services.media import _delete_files_on_commit
+from profiles.services.media import delete_files_on_commit
 
 DELETED_NAME = "Deleted user"
 # The models of allauth's optional apps holding a person's logins, when they are installed.
@@ -79,7 +79,7 @@ def _check_confirmation(user: User, confirmation: str) -> None:
 def _erase_profile(user: User) -> None:
     profile = Profile.objects.select_for_update().get(user=user)
     samples = list(WorkSample.objects.filter(profile=profile))
-    _delete_files_on_commit(
+    delete_files_on_commit(
         profile.photo.name,
         profile.photo_thumb.name,
         *(name for s in samples for name in (s.image.name, s.image_thumb.name)),

@@ -9,16 +9,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from core.uploads import PHOTO, WORK_SAMPLE, CheckedUpload, check_upload
+from core.uploads import (
+    PHOTO,
+    WORK_SAMPLE,
+    CheckedUpload,
+    check_upload,
+    delete_stored_on_commit,
+)
 from profiles import tasks
 from profiles.models import MAX_WORK_SAMPLES, Profile, WorkSample
 
 
-def _delete_files_on_commit(*names: str) -> None:
-    storage = Profile._meta.get_field("photo").storage
-    names = tuple(name for name in names if name)
-    if names:
-        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+def delete_files_on_commit(*names: str) -> None:
+    """A profile's photo and work-sample files, deleted once the change commits."""
+    delete_stored_on_commit(Profile._meta.get_field("photo").storage, *names)
 
 
 # --- The photo -------------------------------------------------------------------------------
@@ -35,7 +39,7 @@ def profile_set_photo(*, profile: Profile, upload) -> Profile:
     profile.photo.save(checked.storage_name, checked.content, save=False)
     profile.photo_thumb = ""
     profile.save(update_fields=["photo", "photo_thumb", "updated_at"])
-    _delete_files_on_commit(*old)
+    delete_files_on_commit(*old)
     tasks.profile_photo_thumbnail.delay_on_commit(profile.pk, profile.photo.name)
     return profile
 
@@ -47,7 +51,7 @@ def profile_remove_photo(*, profile: Profile) -> Profile:
     profile.photo = ""
     profile.photo_thumb = ""
     profile.save(update_fields=["photo", "photo_thumb", "updated_at"])
-    _delete_files_on_commit(*old)
+    delete_files_on_commit(*old)
     return profile
 
 
@@ -124,7 +128,7 @@ def work_sample_update(
         sample.image, sample.image_thumb = "", ""
     sample.save()
     if sample.image.name != old[0]:
-        _delete_files_on_commit(*old)
+        delete_files_on_commit(*old)
         if sample.image:
             tasks.work_sample_thumbnail.delay_on_commit(sample.pk, sample.image.name)
     return sample
@@ -132,7 +136,7 @@ def work_sample_update(
 
 @transaction.atomic
 def work_sample_delete(*, sample: WorkSample) -> None:
-    _delete_files_on_commit(sample.image.name, sample.image_thumb.name)
+    delete_files_on_commit(sample.image.name, sample.image_thumb.name)
     sample.delete()
 
 
