@@ -26,7 +26,6 @@ from channels.db import database_sync_to_async
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
@@ -34,10 +33,15 @@ from django.utils import timezone
 from core.durations import duration_text
 from core.exceptions import Invalid, NotAllowed, NotFound, TooLarge
 from messaging import events
-from messaging.models import Block, Conversation, Participant
+from messaging.models import Conversation, Participant
 from messaging.notifications import notify
 from messaging.presence import PRESENCE_ONLINE_SECONDS, presence_cache_key
-from messaging.services import NOT_FOUND, message_post_system, message_send
+from messaging.services import (
+    NOT_FOUND,
+    is_blocked_with_any,
+    message_post_system,
+    message_send,
+)
 from messaging.services.rate_limit import take_send_token
 
 if TYPE_CHECKING:
@@ -111,10 +115,7 @@ def call_room(*, user: User, conversation_id: int) -> CallRoom:
         .exclude(user=user)
         .values_list("user_id", "user__name")
     )
-    blocked = Block.objects.filter(
-        Q(blocker=user, blocked_id__in=others) | Q(blocker_id__in=others, blocked=user)
-    )
-    if blocked.exists():
+    if is_blocked_with_any(user.pk, others):
         raise NotAllowed("You can't call this person.")
     return CallRoom(conversation_id, others, call_url(conversation))
 

@@ -26,6 +26,7 @@ from messaging.services.reading import conversation_mark_read, typing_notify
 from messaging.services.safety import (
     check_not_blocked_between,
     is_blocked_between,
+    is_blocked_with_any,
     report_create,
     user_block,
     user_unblock,
@@ -54,6 +55,7 @@ __all__ = [
     "conversation_set_home",
     "conversation_set_read_only",
     "is_blocked_between",
+    "is_blocked_with_any",
     "message_delete",
     "message_edit",
     "message_post_system",

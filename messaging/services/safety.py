@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -28,8 +28,15 @@ def check_not_blocked(user: User, other_id: int) -> None:
 
 def is_blocked_between(a: User, b: User) -> bool:
     """Whether either of the two blocks the other (one query)."""
+    return is_blocked_with_any(a.pk, [b.pk])
+
+
+def is_blocked_with_any(user_id: int, other_ids: Iterable[int]) -> bool:
+    """Whether a block stands between this person and any of the others, either way (one
+    query): a call with the members of a conversation, say."""
+    others = list(other_ids)
     return Block.objects.filter(
-        Q(blocker_id=a.pk, blocked_id=b.pk) | Q(blocker_id=b.pk, blocked_id=a.pk)
+        Q(blocker_id=user_id, blocked_id__in=others) | Q(blocker_id__in=others, blocked_id=user_id)
     ).exists()
 
 
