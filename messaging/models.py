@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 
 class Conversation(models.Model):
@@ -60,6 +61,10 @@ class Conversation(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"{self.get_kind_display()} conversation {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        """Its page: the workroom's or dispute's it lives in, else its own thread."""
+        return self.home_url or reverse("messaging:thread", args=[self.pk])
 
 
 class Participant(models.Model):

@@ -10,7 +10,6 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 
 from messaging.models import (
@@ -180,7 +179,7 @@ def inbox_cards(*, user: User, archived: bool = False) -> list[dict[str, Any]]:
                 "at": conversation.last_message_at or conversation.created_at,
                 "unread": participant.unread_count,
                 "muted": participant.muted,
-                "url": conversation.home_url or reverse("messaging:thread", args=[conversation.pk]),
+                "url": conversation.get_absolute_url(),
             }
         )
     return cards

@@ -304,11 +304,9 @@ def _report_return_url(request: AuthenticatedHttpRequest, message: Message | Non
     """Where a report returns to: the conversation it was made from (the reported message's,
     or one named by `?conversation=` that the reporter is in), else the inbox."""
     if message is not None:
-        return message.conversation.home_url or reverse(
-            "messaging:thread", args=[message.conversation_id]
-        )
+        return message.conversation.get_absolute_url()
     conversation_id = request.GET.get("conversation") or request.POST.get("conversation") or ""
     conversation = selectors.conversation_for(user=request.user, conversation_id=conversation_id)
     if conversation is None:
         return reverse("messaging:inbox")
-    return conversation.home_url or reverse("messaging:thread", args=[conversation.pk])
+    return conversation.get_absolute_url()
